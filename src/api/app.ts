@@ -1,0 +1,49 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { Problem } from '../contracts/common.ts';
+import type { Deps } from '../core/deps.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandler } from './plugins/errors.ts';
+import { epcisRoutes } from './routes/epcis/index.ts';
+import { adminRoutes } from './routes/api/v1/admin.ts';
+import { enterpriseRoutes } from './routes/api/v1/enterprise.ts';
+import { publicRoutes } from './routes/api/v1/public.ts';
+
+export interface BuildAppOptions {
+  logger?: boolean;
+}
+
+/** The whole HTTP surface over the given dependencies; not yet listening. */
+export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: deps.config.logLevel } : false,
+    bodyLimit: deps.config.captureFileSizeLimit,
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  app.addSchema(Problem);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Suyuan 溯源 API',
+        version: '0.1.0',
+        description: 'Important-product traceability platform: GS1 EPCIS 2.0 REST binding under /epcis, own API under /api/v1.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  registerErrorHandler(app, deps);
+  registerAuth(app, deps);
+
+  app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok', store: deps.store.dialect }));
+  app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(epcisRoutes, { prefix: '/epcis', deps });
+  await app.register(publicRoutes, { prefix: '/api/v1/public' });
+  await app.register(enterpriseRoutes, { prefix: '/api/v1/enterprise', deps });
+  await app.register(adminRoutes, { prefix: '/api/v1/admin', deps });
+  return app;
+}

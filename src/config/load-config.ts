@@ -1,0 +1,44 @@
+import path from 'node:path';
+
+/** Everything the platform reads from its environment, frozen once at start. */
+export interface Config {
+  readonly dataDir: string;
+  /** postgres://… when the production store is wanted; undefined means embedded SQLite under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  /** Admin bearer token from SUYUAN_ADMIN_KEY; when unset on an empty store one is made and printed once. */
+  readonly adminKey: string | undefined;
+  /** Most events one capture document may hold (GS1-EPCIS-Capture-Limit). */
+  readonly captureEventLimit: number;
+  /** Largest capture document in bytes (GS1-EPCIS-Capture-File-Size-Limit). */
+  readonly captureFileSizeLimit: number;
+  /** Public base URL the server prints and uses in Location headers. */
+  readonly publicBaseUrl: string | undefined;
+  readonly logLevel: string;
+}
+
+/** Reads the environment once; the only place that touches process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const port = overrides.port ?? intFrom(env.PORT ?? env.SUYUAN_PORT, 8080, 'PORT');
+  const config: Config = {
+    dataDir: path.resolve(overrides.dataDir ?? env.SUYUAN_DATA ?? './data'),
+    databaseUrl: overrides.databaseUrl ?? (env.DATABASE_URL || undefined),
+    host: overrides.host ?? env.HOST ?? '127.0.0.1',
+    port,
+    adminKey: overrides.adminKey ?? (env.SUYUAN_ADMIN_KEY || undefined),
+    captureEventLimit: overrides.captureEventLimit ?? intFrom(env.SUYUAN_CAPTURE_EVENT_LIMIT, 10_000, 'SUYUAN_CAPTURE_EVENT_LIMIT'),
+    captureFileSizeLimit:
+      overrides.captureFileSizeLimit ?? intFrom(env.SUYUAN_CAPTURE_FILE_SIZE_LIMIT, 64 * 1024 * 1024, 'SUYUAN_CAPTURE_FILE_SIZE_LIMIT'),
+    publicBaseUrl: overrides.publicBaseUrl ?? (env.SUYUAN_PUBLIC_URL || undefined),
+    logLevel: overrides.logLevel ?? env.SUYUAN_LOG_LEVEL ?? 'warn',
+  };
+  return Object.freeze(config);
+}
+
+function intFrom(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, found "${raw}"`);
+  return n;
+}

@@ -1,0 +1,28 @@
+import { Type } from '@sinclair/typebox';
+import { PRODUCT_LINE_IDS } from '../domain/directory/product-directory.ts';
+
+export const RegisterProductBody = Type.Object(
+  {
+    gtin: Type.Optional(Type.String({ description: 'GTIN-8/12/13/14' })),
+    localCode: Type.Optional(Type.String({ description: 'code for goods without a GS1 key (see docs/identifiers.md)' })),
+    name: Type.String({ minLength: 1 }),
+    category: Type.Union(PRODUCT_LINE_IDS.map((c) => Type.Literal(c))),
+    subKind: Type.Optional(Type.String()),
+    spec: Type.Optional(Type.String()),
+    shelfLifeDays: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ProductResponse = Type.Object({
+  id: Type.String(),
+  partyId: Type.String(),
+  gtin: Type.Union([Type.String(), Type.Null()]),
+  localCode: Type.Union([Type.String(), Type.Null()]),
+  classUri: Type.String(),
+  name: Type.String(),
+  category: Type.String(),
+  spec: Type.Union([Type.String(), Type.Null()]),
+  shelfLifeDays: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String(),
+});

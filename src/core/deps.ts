@@ -1,0 +1,36 @@
+import type { Config } from '../config/load-config.ts';
+import type { Store } from '../storage/open-database.ts';
+import { ApiKeyRepository } from '../storage/repositories/api-key.repository.ts';
+import { AuditRepository } from '../storage/repositories/audit.repository.ts';
+import { EventRepository } from '../storage/repositories/event.repository.ts';
+import { PartyRepository } from '../storage/repositories/party.repository.ts';
+import { ProductRepository } from '../storage/repositories/product.repository.ts';
+import { SettingRepository } from '../storage/repositories/setting.repository.ts';
+
+/** What every use case receives: configuration, the store's repositories and a clock. */
+export interface Deps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly parties: PartyRepository;
+  readonly keys: ApiKeyRepository;
+  readonly products: ProductRepository;
+  readonly events: EventRepository;
+  readonly audit: AuditRepository;
+  readonly settings: SettingRepository;
+  now(): Date;
+}
+
+/** Wires the repositories over an open store. */
+export function createDeps(config: Config, store: Store, now: () => Date = () => new Date()): Deps {
+  return {
+    config,
+    store,
+    parties: new PartyRepository(store),
+    keys: new ApiKeyRepository(store),
+    products: new ProductRepository(store),
+    events: new EventRepository(store),
+    audit: new AuditRepository(store),
+    settings: new SettingRepository(store),
+    now,
+  };
+}

@@ -1,0 +1,84 @@
+import { DomainError, invalid } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import { findSubKind, isProductLineId, PRODUCT_LINE_IDS } from '../domain/directory/product-directory.ts';
+import { parseAnyCode, toDigitalLink, validateGtin } from '../domain/identifiers/index.ts';
+import type { ProductRow } from '../storage/repositories/product.repository.ts';
+import type { Actor } from './actor.ts';
+import { requirePartyScope } from './authenticate.ts';
+import type { Deps } from './deps.ts';
+import { recordAudit } from './record-audit.ts';
+import { field } from './register-party.ts';
+
+export interface RegisterProductInput {
+  gtin?: string;
+  localCode?: string;
+  name: string;
+  category: string;
+  subKind?: string;
+  spec?: string;
+  shelfLifeDays?: number;
+}
+
+export interface ProductView {
+  id: string;
+  partyId: string;
+  gtin: string | null;
+  localCode: string | null;
+  classUri: string;
+  name: string;
+  category: string;
+  spec: string | null;
+  shelfLifeDays: number | null;
+  createdAt: string;
+}
+
+/** A firm registers one of its products under a product line; events naming it then belong to that line. @throws invalid, conflict `product_exists` */
+export async function registerProduct(deps: Deps, actor: Actor, input: RegisterProductInput): Promise<ProductView> {
+  const party = requirePartyScope(actor, 'capture');
+  if (!input.gtin && !input.localCode) throw invalid('missing_field', 'a product needs gtin or localCode', { field: 'gtin' });
+  if (!input.name?.trim()) throw invalid('missing_field', 'name must not be empty', { field: 'name' });
+  if (!isProductLineId(input.category)) {
+    throw invalid('unknown_product_line', `category "${input.category}" is not one of ${PRODUCT_LINE_IDS.join(', ')}`, { field: 'category' });
+  }
+  if (input.subKind && !findSubKind(input.category, input.subKind)) {
+    throw invalid('unknown_sub_kind', `subKind "${input.subKind}" is not a sub-kind of ${input.category}`, { field: 'subKind' });
+  }
+  if (input.shelfLifeDays !== undefined && (!Number.isInteger(input.shelfLifeDays) || input.shelfLifeDays <= 0)) {
+    throw invalid('bad_number', 'shelfLifeDays must be a positive whole number', { field: 'shelfLifeDays' });
+  }
+  const gtin = input.gtin ? field('gtin', () => validateGtin(input.gtin!)) : null;
+  const classUri = gtin
+    ? toDigitalLink([{ ai: '01', value: gtin }])
+    : field('localCode', () => parseAnyCode(input.localCode!).canonical);
+  const clash = await deps.products.findProductByClassUri(classUri);
+  if (clash) {
+    throw new DomainError('conflict', 'product_exists', `This product code is already registered (${clash.id}).`, {
+      field: gtin ? 'gtin' : 'localCode',
+      productId: clash.id,
+    });
+  }
+  const id = newId('prd');
+  const now = deps.now().toISOString();
+  const row: ProductRow = {
+    id, party_id: party.partyId, gtin, local_code: input.localCode ?? null, class_uri: classUri, name: input.name.trim(),
+    category: input.category, spec: input.spec ?? null, shelf_life_days: input.shelfLifeDays ?? null, created_at: now,
+  };
+  await deps.products.insertProduct(row);
+  await recordAudit(deps, actor, 'product.register', id, 'ok', { classUri, category: input.category });
+  return presentProduct(row);
+}
+
+/** The products the calling firm registered. */
+export async function listOwnProducts(deps: Deps, actor: Actor): Promise<ProductView[]> {
+  const party = requirePartyScope(actor, 'query');
+  const rows = await deps.products.listProductsOfParty(party.partyId);
+  await recordAudit(deps, actor, 'product.list', party.partyId);
+  return rows.map(presentProduct);
+}
+
+function presentProduct(p: ProductRow): ProductView {
+  return {
+    id: p.id, partyId: p.party_id, gtin: p.gtin, localCode: p.local_code, classUri: p.class_uri, name: p.name,
+    category: p.category, spec: p.spec, shelfLifeDays: p.shelf_life_days, createdAt: p.created_at,
+  };
+}

@@ -1,0 +1,150 @@
+import type { Generated } from 'kysely';
+
+/** Table types for Kysely. Times are ISO-8601 UTC text; event times are epoch milliseconds for range queries. */
+export interface Database {
+  party: PartyTable;
+  licence: LicenceTable;
+  site: SiteTable;
+  api_key: ApiKeyTable;
+  product: ProductTable;
+  capture_job: CaptureJobTable;
+  event: EventTable;
+  event_ref: EventRefTable;
+  audit_log: AuditLogTable;
+  setting: SettingTable;
+}
+
+export interface PartyTable {
+  id: string;
+  uscc: string;
+  name: string;
+  kind: string;
+  region: string;
+  /** Canonical party URI: GS1 Digital Link /417/ when it has a GLN, else urn:suyuan:party:<USCC>. */
+  uri: string;
+  gln: string | null;
+  department: string | null;
+  /** JSON array of GB/T 2260 codes a regulator covers. */
+  regions: string | null;
+  created_at: string;
+}
+
+export interface LicenceTable {
+  id: string;
+  party_id: string;
+  type: string;
+  number: string;
+  scope: string | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  created_at: string;
+}
+
+export interface SiteTable {
+  id: string;
+  party_id: string;
+  /** Canonical site URI: Digital Link /414/ when it has a GLN, else urn:suyuan:site:<USCC>:<localId>. */
+  uri: string;
+  gln: string | null;
+  local_id: string | null;
+  name: string;
+  address: string;
+  region: string;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  /** Null for an administrator key. */
+  party_id: string | null;
+  /** SHA-256 of the whole secret, hex: keys are high-entropy random, so a fast hash is safe and keeps auth O(1). */
+  key_hash: string;
+  /** First characters of the key, shown in listings so a person can tell keys apart. */
+  prefix: string;
+  scopes: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ProductTable {
+  id: string;
+  party_id: string;
+  gtin: string | null;
+  local_code: string | null;
+  /** Class-level canonical URI the events' EPCs and classes are matched against. */
+  class_uri: string;
+  name: string;
+  category: string;
+  spec: string | null;
+  shelf_life_days: number | null;
+  created_at: string;
+}
+
+export interface CaptureJobTable {
+  id: string;
+  party_id: string;
+  running: number;
+  success: number;
+  error_behaviour: string;
+  event_count: number;
+  stored_count: number;
+  duplicate_count: number;
+  /** JSON array of problem objects when the capture failed. */
+  errors: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface EventTable {
+  /** Sortable internal id (evt_…), also the distribution key for a sharded store. */
+  id: string;
+  /** CBV 2.0 event hash ID; unique, recognises re-sent events. */
+  event_hash: string;
+  /** The eventID as served: the client's own when it sent one, else the hash ID. */
+  event_id: string;
+  event_type: string;
+  action: string | null;
+  biz_step: string | null;
+  disposition: string | null;
+  read_point: string | null;
+  biz_location: string | null;
+  event_time: number;
+  event_time_zone_offset: string;
+  record_time: number;
+  /** Party that captured the event (责任可究). */
+  captured_by: string;
+  capture_id: string;
+  /** Product line (A1) decided from the event's products; decides which regulators see it. */
+  category: string | null;
+  /** GB/T 2260 county code where the event happened, from its site or else its capturing party. */
+  region: string | null;
+  /** The event as stored, JSON. */
+  body: string;
+}
+
+/** One row per identifier an event names, for queries and visibility (role: epc, parent, child, input, output, epc_class, …). */
+export interface EventRefTable {
+  event_id: string;
+  role: string;
+  /** Source/destination/bizTransaction type where the role has one, '' otherwise. */
+  type: string;
+  value: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: string | null;
+  actor_kind: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  ip: string | null;
+  details: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}

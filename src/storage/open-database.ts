@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './database.ts';
+import { initialMigration } from './migrations/0001-initial.ts';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** An open store: the Kysely handle plus the raw driver handle that storage's hot paths use directly. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  /** Present on SQLite: the single connection, for prepared statements on hot paths. */
+  readonly sqlite?: BetterSqlite3.Database;
+  /** Present on PostgreSQL: the pool Kysely also uses. */
+  readonly pool?: pg.Pool;
+  /** Human description without secrets, e.g. "SQLite ./data/suyuan.db". */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
+// PostgreSQL int8 comes back as text by default; our bigints are epoch milliseconds, well inside 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Opens SQLite under dataDir (WAL) or PostgreSQL at databaseUrl, and brings the schema up to date. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  await migrateToLatest(store);
+  return store;
+}
+
+function openSqlite(dataDir: string): Store {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'suyuan.db');
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a killed process (only an OS crash or power loss can drop the last commits).
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  // Identifiers are case-sensitive URIs; SQLite's LIKE is not unless told.
+  sqlite.pragma('case_sensitive_like = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    description: `SQLite ${file}`,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function openPostgres(databaseUrl: string): Store {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(databaseUrl);
+  return {
+    db,
+    dialect: 'postgres',
+    pool,
+    description: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function migrateToLatest(store: Store): Promise<void> {
+  const migrations: Record<string, Migration> = { '0001-initial': initialMigration(store.dialect) };
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? 'unknown error'}`);
+  }
+}

@@ -1,0 +1,369 @@
+import { sql, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type { Store } from '../open-database.ts';
+import type { AuditLogTable, CaptureJobTable, Database, EventTable } from '../database.ts';
+
+export type EventRow = Selectable<EventTable>;
+export type CaptureJobRow = Selectable<CaptureJobTable>;
+
+/** An identifier an event names, in canonical form. */
+export interface EventRef {
+  role: string;
+  type: string;
+  value: string;
+}
+
+export interface EventToStore {
+  row: EventTable;
+  refs: EventRef[];
+}
+
+/** One open capture transaction: all of it is committed by finish(), or none of it. */
+export interface CaptureWriter {
+  /** Stores the events not already stored (by hash); returns the hash IDs that were new. */
+  addBatch(events: EventToStore[]): Promise<Set<string>>;
+  /** Writes the job (its counts filled in) and the audit entry, and commits. */
+  finish(job: Insertable<CaptureJobTable>, audit: Insertable<AuditLogTable>): Promise<void>;
+  /** Rolls everything back. */
+  abort(): Promise<void>;
+}
+
+/** Who may see an event: everyone (admin), a firm (its own and those naming it), or a regulator's lines and regions. */
+export type EventVisibility =
+  | { kind: 'all' }
+  | { kind: 'party'; partyId: string; identities: readonly string[] }
+  | { kind: 'regulator'; categories: readonly string[]; regionPrefixes: readonly string[] };
+
+/** A condition on the identifiers an event names: any role of `roles`, any of `values` (or prefixes). */
+export interface RefCondition {
+  roles: readonly string[];
+  type?: string;
+  values: readonly string[];
+  prefixes?: readonly string[];
+}
+
+export interface EventFilter {
+  eventTypes?: readonly string[];
+  eventTimeGE?: number;
+  eventTimeLT?: number;
+  recordTimeGE?: number;
+  recordTimeLT?: number;
+  actions?: readonly string[];
+  bizSteps?: readonly string[];
+  dispositions?: readonly string[];
+  readPoints?: readonly string[];
+  bizLocations?: readonly string[];
+  eventIds?: readonly string[];
+  refs?: readonly RefCondition[];
+  visibility: EventVisibility;
+  orderBy: 'event_time' | 'record_time';
+  direction: 'asc' | 'desc';
+  /** Keyset cursor: rows strictly after (orderKey, id) in the requested direction. */
+  after?: { key: number; id: string };
+  limit: number;
+}
+
+const EVENT_COLUMNS = [
+  'id', 'event_hash', 'event_id', 'event_type', 'action', 'biz_step', 'disposition', 'read_point', 'biz_location',
+  'event_time', 'event_time_zone_offset', 'record_time', 'captured_by', 'capture_id', 'category', 'region', 'body',
+] as const satisfies readonly (keyof EventTable)[];
+
+const PG_EVENT_TYPES = [
+  'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
+  'int8', 'text', 'int8', 'text', 'text', 'text', 'text', 'text',
+];
+
+const PG_BATCH = 1000;
+
+/** Stores captured events (hot path, raw prepared statements) and answers event queries. */
+export class EventRepository {
+  private sqliteInsert?: ReturnType<typeof prepareSqlite>;
+
+  constructor(private readonly store: Store) {}
+
+  /** Opens one transaction for a capture: batches of events go in as they are checked; finish() commits with the job and audit rows, abort() leaves nothing behind. */
+  async openCaptureWriter(): Promise<CaptureWriter> {
+    return this.store.sqlite ? this.openSqliteWriter() : this.openPostgresWriter();
+  }
+
+  private async openSqliteWriter(): Promise<CaptureWriter> {
+    const sqlite = this.store.sqlite!;
+    this.sqliteInsert ??= prepareSqlite(sqlite);
+    const stmts = this.sqliteInsert;
+    // Hold Kysely's lock on the one SQLite connection until the capture ends, so nothing interleaves with its transaction.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let acquired!: () => void;
+    const ready = new Promise<void>((r) => (acquired = r));
+    const lock = this.store.db.connection().execute(async () => {
+      acquired();
+      await released;
+    });
+    await ready;
+    sqlite.exec('BEGIN IMMEDIATE');
+    let stored = 0;
+    let total = 0;
+    const end = async (sqlText: string) => {
+      try {
+        if (sqlite.inTransaction) sqlite.exec(sqlText);
+      } finally {
+        release();
+        await lock;
+      }
+    };
+    return {
+      async addBatch(events) {
+        const storedHashes = new Set<string>();
+        for (const e of events) {
+          const r = e.row;
+          const info = stmts.event.run(
+            r.id, r.event_hash, r.event_id, r.event_type, r.action, r.biz_step, r.disposition, r.read_point, r.biz_location,
+            r.event_time, r.event_time_zone_offset, r.record_time, r.captured_by, r.capture_id, r.category, r.region, r.body,
+          );
+          if (info.changes === 0) continue;
+          storedHashes.add(r.event_hash);
+          for (const ref of e.refs) stmts.ref.run(r.id, ref.role, ref.type, ref.value);
+        }
+        stored += storedHashes.size;
+        total += events.length;
+        return storedHashes;
+      },
+      async finish(job, audit) {
+        try {
+          const j = { ...job, stored_count: stored, duplicate_count: total - stored };
+          stmts.job.run(
+            j.id, j.party_id, j.running, j.success, j.error_behaviour, j.event_count, j.stored_count,
+            j.duplicate_count, j.errors ?? null, j.created_at, j.finished_at ?? null,
+          );
+          stmts.audit.run(audit.at, audit.actor_id ?? null, audit.actor_kind, audit.action, audit.target ?? null, audit.outcome, audit.ip ?? null, audit.details ?? null);
+        } catch (err) {
+          await end('ROLLBACK');
+          throw err;
+        }
+        await end('COMMIT');
+      },
+      async abort() {
+        await end('ROLLBACK');
+      },
+    };
+  }
+
+  private async openPostgresWriter(): Promise<CaptureWriter> {
+    const client = await this.store.pool!.connect();
+    await client.query('BEGIN');
+    let stored = 0;
+    let total = 0;
+    let done = false;
+    const end = async (sqlText: string) => {
+      if (done) return;
+      done = true;
+      try {
+        await client.query(sqlText);
+      } finally {
+        client.release();
+      }
+    };
+    return {
+      async addBatch(events) {
+        const storedHashes = new Set<string>();
+        for (let start = 0; start < events.length; start += PG_BATCH) {
+          const batch = events.slice(start, start + PG_BATCH);
+          const columns = EVENT_COLUMNS.map((c) => batch.map((e) => e.row[c]));
+          const unnest = PG_EVENT_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
+          const res = await client.query<{ id: string; event_hash: string }>(
+            `INSERT INTO event (${EVENT_COLUMNS.join(', ')}) SELECT * FROM unnest(${unnest})
+             ON CONFLICT (event_hash) DO NOTHING RETURNING id, event_hash`,
+            columns,
+          );
+          const insertedIds = new Set(res.rows.map((r) => r.id));
+          for (const r of res.rows) storedHashes.add(r.event_hash);
+          const refCols: [string[], string[], string[], string[]] = [[], [], [], []];
+          for (const e of batch) {
+            if (!insertedIds.has(e.row.id)) continue;
+            for (const ref of e.refs) {
+              refCols[0].push(e.row.id);
+              refCols[1].push(ref.role);
+              refCols[2].push(ref.type);
+              refCols[3].push(ref.value);
+            }
+          }
+          if (refCols[0].length) {
+            await client.query(
+              'INSERT INTO event_ref (event_id, role, type, value) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])',
+              refCols,
+            );
+          }
+        }
+        stored += storedHashes.size;
+        total += events.length;
+        return storedHashes;
+      },
+      async finish(job, audit) {
+        try {
+          const j = { ...job, stored_count: stored, duplicate_count: total - stored };
+          await client.query(
+            `INSERT INTO capture_job (id, party_id, running, success, error_behaviour, event_count, stored_count, duplicate_count, errors, created_at, finished_at)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+            [j.id, j.party_id, j.running, j.success, j.error_behaviour, j.event_count, j.stored_count,
+              j.duplicate_count, j.errors ?? null, j.created_at, j.finished_at ?? null],
+          );
+          await client.query(
+            'INSERT INTO audit_log (at, actor_id, actor_kind, action, target, outcome, ip, details) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
+            [audit.at, audit.actor_id ?? null, audit.actor_kind, audit.action, audit.target ?? null, audit.outcome, audit.ip ?? null, audit.details ?? null],
+          );
+        } catch (err) {
+          await end('ROLLBACK');
+          throw err;
+        }
+        await end('COMMIT');
+      },
+      async abort() {
+        await end('ROLLBACK');
+      },
+    };
+  }
+
+  /** Records a capture job that failed validation (nothing of its events is stored). */
+  async insertFailedJob(job: Insertable<CaptureJobTable>, audit: Insertable<AuditLogTable>): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('capture_job').values(job).execute();
+      await trx.insertInto('audit_log').values(audit).execute();
+    });
+  }
+
+  async findCaptureJob(id: string): Promise<CaptureJobRow | undefined> {
+    return this.store.db.selectFrom('capture_job').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async listCaptureJobs(partyId: string | undefined, limit: number, before?: string): Promise<CaptureJobRow[]> {
+    let q = this.store.db.selectFrom('capture_job').selectAll().orderBy('id', 'desc').limit(limit);
+    if (partyId) q = q.where('party_id', '=', partyId);
+    if (before) q = q.where('id', '<', before);
+    return q.execute();
+  }
+
+  /** Hash IDs among `hashes` that are already stored. */
+  async listStoredHashes(hashes: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < hashes.length; i += 500) {
+      const rows = await this.store.db
+        .selectFrom('event')
+        .select('event_hash')
+        .where('event_hash', 'in', hashes.slice(i, i + 500))
+        .execute();
+      for (const r of rows) found.add(r.event_hash);
+    }
+    return found;
+  }
+
+  /** Events matching the filter, in the requested order, at most `limit`. */
+  async queryEvents(filter: EventFilter): Promise<EventRow[]> {
+    let q = this.store.db.selectFrom('event').selectAll('event') as SelectQueryBuilder<Database, 'event', EventRow>;
+    q = applyVisibility(q, filter.visibility);
+    if (filter.eventTypes?.length) q = q.where('event_type', 'in', [...filter.eventTypes]);
+    if (filter.eventTimeGE !== undefined) q = q.where('event_time', '>=', filter.eventTimeGE);
+    if (filter.eventTimeLT !== undefined) q = q.where('event_time', '<', filter.eventTimeLT);
+    if (filter.recordTimeGE !== undefined) q = q.where('record_time', '>=', filter.recordTimeGE);
+    if (filter.recordTimeLT !== undefined) q = q.where('record_time', '<', filter.recordTimeLT);
+    if (filter.actions?.length) q = q.where('action', 'in', [...filter.actions]);
+    if (filter.bizSteps?.length) q = q.where('biz_step', 'in', [...filter.bizSteps]);
+    if (filter.dispositions?.length) q = q.where('disposition', 'in', [...filter.dispositions]);
+    if (filter.readPoints?.length) q = q.where('read_point', 'in', [...filter.readPoints]);
+    if (filter.bizLocations?.length) q = q.where('biz_location', 'in', [...filter.bizLocations]);
+    if (filter.eventIds?.length) q = q.where('event_id', 'in', [...filter.eventIds]);
+    for (const cond of filter.refs ?? []) {
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('event_ref as r')
+            .select(sql.lit(1).as('one'))
+            .whereRef('r.event_id', '=', 'event.id')
+            .where('r.role', 'in', [...cond.roles])
+            .$if(cond.type !== undefined, (sq) => sq.where('r.type', '=', cond.type!))
+            .where((inner) =>
+              inner.or([
+                ...(cond.values.length ? [inner('r.value', 'in', [...cond.values])] : []),
+                ...(cond.prefixes ?? []).map((p) => likePrefix('r.value', p)),
+              ]),
+            ),
+        ),
+      );
+    }
+    const key = filter.orderBy;
+    const cmp = filter.direction === 'asc' ? '>' : '<';
+    if (filter.after) {
+      const { key: k, id } = filter.after;
+      q = q.where((eb) => eb.or([eb(key, cmp, k), eb.and([eb(key, '=', k), eb('id', cmp, id)])]));
+    }
+    return q.orderBy(key, filter.direction).orderBy('id', filter.direction).limit(filter.limit).execute();
+  }
+
+  async findEventByEventId(eventId: string, visibility: EventVisibility): Promise<EventRow | undefined> {
+    const rows = await this.queryEvents({ eventIds: [eventId], visibility, orderBy: 'record_time', direction: 'asc', limit: 1 });
+    return rows[0];
+  }
+
+  /** Whether any event with this eventID exists at all (to tell 404 from 403-by-visibility without leaking). */
+  async countEvents(): Promise<number> {
+    const row = await this.store.db.selectFrom('event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Distinct business steps, dispositions or event types in use. */
+  async listDistinct(column: 'biz_step' | 'disposition' | 'event_type'): Promise<string[]> {
+    const rows = await this.store.db.selectFrom('event').select(column).distinct().where(column, 'is not', null).orderBy(column).execute();
+    return rows.map((r) => (r as Record<string, string>)[column]);
+  }
+}
+
+function applyVisibility(
+  q: SelectQueryBuilder<Database, 'event', EventRow>,
+  v: EventVisibility,
+): SelectQueryBuilder<Database, 'event', EventRow> {
+  if (v.kind === 'all') return q;
+  if (v.kind === 'party') {
+    return q.where((eb) =>
+      eb.or([
+        eb('captured_by', '=', v.partyId),
+        ...(v.identities.length
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('event_ref as vr')
+                  .select(sql.lit(1).as('one'))
+                  .whereRef('vr.event_id', '=', 'event.id')
+                  .where('vr.role', 'in', ['read_point', 'biz_location', 'source', 'destination'])
+                  .where('vr.value', 'in', [...v.identities]),
+              ),
+            ]
+          : []),
+      ]),
+    );
+  }
+  if (v.categories.length === 0 || v.regionPrefixes.length === 0) return q.where(sql.lit(false));
+  return q
+    .where('category', 'in', [...v.categories])
+    .where((eb) => eb.or(v.regionPrefixes.map((p) => likePrefix('region', p))));
+}
+
+/** `column LIKE 'prefix%'` with the prefix's wildcards escaped; the ESCAPE clause makes it portable to SQLite. */
+function likePrefix(column: string, prefix: string) {
+  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
+}
+
+function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {
+  return {
+    event: sqlite.prepare(
+      `INSERT INTO event (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (event_hash) DO NOTHING`,
+    ),
+    ref: sqlite.prepare('INSERT INTO event_ref (event_id, role, type, value) VALUES (?, ?, ?, ?)'),
+    job: sqlite.prepare(
+      `INSERT INTO capture_job (id, party_id, running, success, error_behaviour, event_count, stored_count, duplicate_count, errors, created_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    audit: sqlite.prepare(
+      'INSERT INTO audit_log (at, actor_id, actor_kind, action, target, outcome, ip, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+  };
+}

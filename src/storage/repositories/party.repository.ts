@@ -1,0 +1,70 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Store } from '../open-database.ts';
+import type { LicenceTable, PartyTable, SiteTable } from '../database.ts';
+
+export type PartyRow = Selectable<PartyTable>;
+export type SiteRow = Selectable<SiteTable>;
+export type LicenceRow = Selectable<LicenceTable>;
+
+/** Parties (firms, labs, regulators), their sites and licences. */
+export class PartyRepository {
+  constructor(private readonly store: Store) {}
+
+  /** Inserts a party with its licences in one transaction. */
+  async insertParty(party: Insertable<PartyTable>, licences: Insertable<LicenceTable>[]): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('party').values(party).execute();
+      if (licences.length) await trx.insertInto('licence').values(licences).execute();
+    });
+  }
+
+  async findPartyById(id: string): Promise<PartyRow | undefined> {
+    return this.store.db.selectFrom('party').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Finds a party by any of its unique keys, to report which one a new party collides with. */
+  async findPartyConflict(uscc: string, uri: string, gln: string | null): Promise<PartyRow | undefined> {
+    return this.store.db
+      .selectFrom('party')
+      .selectAll()
+      .where((eb) => eb.or([eb('uscc', '=', uscc), eb('uri', '=', uri), ...(gln ? [eb('gln', '=', gln)] : [])]))
+      .executeTakeFirst();
+  }
+
+  async listParties(limit: number, after?: string): Promise<PartyRow[]> {
+    let q = this.store.db.selectFrom('party').selectAll().orderBy('id').limit(limit);
+    if (after) q = q.where('id', '>', after);
+    return q.execute();
+  }
+
+  async countParties(): Promise<number> {
+    const row = await this.store.db.selectFrom('party').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async listLicences(partyId: string): Promise<LicenceRow[]> {
+    return this.store.db.selectFrom('licence').selectAll().where('party_id', '=', partyId).orderBy('id').execute();
+  }
+
+  async insertSite(site: Insertable<SiteTable>): Promise<void> {
+    await this.store.db.insertInto('site').values(site).execute();
+  }
+
+  async findSiteConflict(uri: string, gln: string | null): Promise<SiteRow | undefined> {
+    return this.store.db
+      .selectFrom('site')
+      .selectAll()
+      .where((eb) => eb.or([eb('uri', '=', uri), ...(gln ? [eb('gln', '=', gln)] : [])]))
+      .executeTakeFirst();
+  }
+
+  async listSitesOfParty(partyId: string): Promise<SiteRow[]> {
+    return this.store.db.selectFrom('site').selectAll().where('party_id', '=', partyId).orderBy('id').execute();
+  }
+
+  /** Sites by canonical URI, for deciding an event's region from its location. */
+  async listSitesByUris(uris: readonly string[]): Promise<SiteRow[]> {
+    if (uris.length === 0) return [];
+    return this.store.db.selectFrom('site').selectAll().where('uri', 'in', [...uris]).execute();
+  }
+}

@@ -1,0 +1,27 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Store } from '../open-database.ts';
+import type { ProductTable } from '../database.ts';
+
+export type ProductRow = Selectable<ProductTable>;
+
+/** Products firms register; their class URIs tie events to a product line. */
+export class ProductRepository {
+  constructor(private readonly store: Store) {}
+
+  async insertProduct(product: Insertable<ProductTable>): Promise<void> {
+    await this.store.db.insertInto('product').values(product).execute();
+  }
+
+  async findProductByClassUri(classUri: string): Promise<ProductRow | undefined> {
+    return this.store.db.selectFrom('product').selectAll().where('class_uri', '=', classUri).executeTakeFirst();
+  }
+
+  async listProductsByClassUris(classUris: readonly string[]): Promise<ProductRow[]> {
+    if (classUris.length === 0) return [];
+    return this.store.db.selectFrom('product').selectAll().where('class_uri', 'in', [...classUris]).execute();
+  }
+
+  async listProductsOfParty(partyId: string): Promise<ProductRow[]> {
+    return this.store.db.selectFrom('product').selectAll().where('party_id', '=', partyId).orderBy('id').execute();
+  }
+}

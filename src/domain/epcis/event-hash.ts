@@ -318,7 +318,8 @@ function renderElem(name: string, spec: FieldSpec, v: unknown, ctx: JsonLdContex
   if (Array.isArray(v) || v === null || v === undefined) return '';
   const text = scalarText(v, ctx, spec.vocab).trim();
   if (text === '') return '';
-  return `${name}=${spec.time ? normaliseTimestamp(text) : canonicalValue(text)}`;
+  // EPCs are unique per event: caching them would only evict the values that do repeat.
+  return `${name}=${spec.time ? normaliseTimestamp(text) : canonicalValue(text, name !== 'epc')}`;
 }
 
 /** Convert a JSON value to generic nodes named `name` (already expanded). */
@@ -429,8 +430,22 @@ const URN_VOCAB: readonly (readonly [string, string])[] = [
   ['urn:epcglobal:cbv:er:', `${CBV}ER-`],
 ];
 
+/** Canonical forms of recent values: capture documents repeat locations, steps and classes event after event. */
+const valueCache = new Map<string, string>();
+const VALUE_CACHE_LIMIT = 8192;
+
 /** Value canonicalisation: CBV URNs → web URIs (14), numbers (6, 7), EPC URIs / DL URIs → constrained DL (17, 18). */
-function canonicalValue(text: string): string {
+function canonicalValue(text: string, cache = true): string {
+  if (!cache) return canonicalValueUncached(text);
+  const cached = valueCache.get(text);
+  if (cached !== undefined) return cached;
+  const result = canonicalValueUncached(text);
+  if (valueCache.size >= VALUE_CACHE_LIMIT) valueCache.clear();
+  valueCache.set(text, result);
+  return result;
+}
+
+function canonicalValueUncached(text: string): string {
   let t = text;
   if (t.includes('urn:epcglobal:cbv:')) for (const [urn, web] of URN_VOCAB) t = t.replaceAll(urn, web);
   if (NUMERIC.test(t)) {
@@ -479,9 +494,9 @@ function normaliseTimestamp(text: string): string {
 // Identifiers: EPC URIs → canonical GS1 Digital Link (rule 17); DL URIs constrained (rule 18).
 
 /** One EPC serial character: the TDS URI character set, `%`-escapes included. */
-const SER = "(?:%2[125-9A-Fa-f]|%3[0-9A-Fa-f]|%4[1-9A-Fa-f]|%5[0-9AaFf]|%6[1-9A-Fa-f]|%7[0-9Aa]|[!')(*+,.0-9:;=A-Za-z_-])";
+const SER = "(?:[!')(*+,.0-9:;=A-Za-z_-]|%(?:2[125-9A-Fa-f]|3[0-9A-Fa-f]|4[1-9A-Fa-f]|5[0-9AaFf]|6[1-9A-Fa-f]|7[0-9Aa]))";
 /** One CPI component-part-reference character. */
-const CPR = '(?:%2[3dfDF]|%3[0-9]|%4[1-9A-Fa-f]|%5[0-9Aa]|[0-9A-Z-])';
+const CPR = '(?:[0-9A-Z-]|%(?:2[3dfDF]|3[0-9]|4[1-9A-Fa-f]|5[0-9Aa]))';
 const GCP = '(\\d{6,12})';
 
 const EPC_PATTERNS = {
@@ -649,8 +664,31 @@ function epcPatternToDl(scheme: string, body: string): string | null {
 }
 
 const DL_KEYS = '01|gtin|8006|itip|8010|cpid|414|gln|417|party|8017|gsrnp|8018|gsrn|255|gcn|00|sscc|253|gdti|401|ginc|402|gsin|8003|grai|8004|giai';
-/** Anything that looks like a GS1 Digital Link URI (any domain, any path prefix). */
-const DL_LIKE = new RegExp(`^https?:(?://[^/?#]*)?[^?#]*/(?:${DL_KEYS})/\\d{4}[^/]`);
+/** Primary-key path segments (numeric AIs and their short names) that make a URI look like a GS1 Digital Link. */
+const DL_KEY_SEGMENTS = new Set(DL_KEYS.split('|'));
+
+/** Whether an http(s) URI has a `/<primary key>/dddd…` path segment pair before any query or fragment. */
+function looksLikeDl(uri: string): boolean {
+  const end = uri.length;
+  let i = uri.indexOf('/', uri.startsWith('//', uri.indexOf(':') + 1) ? uri.indexOf(':') + 3 : 0);
+  while (i >= 0 && i < end) {
+    const next = uri.indexOf('/', i + 1);
+    if (next < 0) return false;
+    const c = uri.charCodeAt(i + 1);
+    if (c === 63 || c === 35) return false; // '?' or '#': the path has ended
+    if (DL_KEY_SEGMENTS.has(uri.slice(i + 1, next))) {
+      let digits = 0;
+      while (digits < 4 && isDigit(uri.charCodeAt(next + 1 + digits))) digits++;
+      const after = uri.charCodeAt(next + 5);
+      if (digits === 4 && next + 5 < end && after !== 47) return !uri.slice(0, next).includes('?') && !uri.slice(0, next).includes('#');
+    }
+    i = next;
+  }
+  return false;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 const DL_SHORT_NAMES = /\/(gtin|itip|cpid|gln|party|gsrnp|gsrn|gcn|sscc|gdti|ginc|gsin|grai|giai|cpv|lot|ser)\//g;
 const DL_AI_OF: Readonly<Record<string, string>> = {
   gtin: '01', itip: '8006', cpid: '8010', gln: '414', party: '417', gsrnp: '8017', gsrn: '8018', gcn: '255',
@@ -675,7 +713,7 @@ const DL_VALID = new RegExp(
 
 /** Constrained canonical DL: id.gs1.org, numeric AIs, no query string, finest identification level only. */
 function constrainDl(uri: string): string | null {
-  if (!DL_LIKE.test(uri)) return null;
+  if (!looksLikeDl(uri)) return null;
   let u = uri;
   const q = u.indexOf('?');
   if (q >= 0) u = u.slice(0, q);
@@ -691,7 +729,7 @@ function constrainDl(uri: string): string | null {
   }
   if (u.startsWith(`${DL}01/`)) {
     let digits = 0;
-    while (digits < 14 && u.charCodeAt(22 + digits) >= 48 && u.charCodeAt(22 + digits) <= 57) digits++;
+    while (digits < 14 && isDigit(u.charCodeAt(22 + digits))) digits++;
     if (digits === 13) u = `${DL}01/0${u.slice(22)}`;
     else if (digits === 12) u = `${DL}01/00${u.slice(22)}`;
     else if (digits >= 8 && digits < 12) u = `${DL}01/000000${u.slice(22)}`;

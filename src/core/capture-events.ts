@@ -324,9 +324,14 @@ class EventContextResolver {
   }
 }
 
-/** The product-class URIs an identifier may belong to: the GTIN-level Digital Link for GS1 keys, else the code itself. */
+/**
+ * The product-class URIs an identifier may belong to: the GTIN-level Digital Link for GS1 keys, issuer + category
+ * for local codes (`urn:suyuan:local:<USCC>:<category>`), else the code itself.
+ */
 export function productClassesOf(canonical: string): string[] {
-  const m = /^https:\/\/id\.gs1\.org\/01\/(\d{14})/.exec(canonical);
-  if (m) return [`https://id.gs1.org/01/${m[1]}`];
+  const gtin = /^https:\/\/id\.gs1\.org\/01\/(\d{14})/.exec(canonical);
+  if (gtin) return [`https://id.gs1.org/01/${gtin[1]}`];
+  const local = /^(urn:suyuan:local:[^:]+:[^:]+):[^:]+$/.exec(canonical);
+  if (local) return [local[1]];
   return [canonical];
 }

@@ -1,7 +1,8 @@
 import { DomainError, invalid } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { findSubKind, isProductLineId, PRODUCT_LINE_IDS } from '../domain/directory/product-directory.ts';
-import { parseAnyCode, toDigitalLink, validateGtin } from '../domain/identifiers/index.ts';
+import { parseAnyCode, toDigitalLink, validateGtin, validateUscc } from '../domain/identifiers/index.ts';
+import { productClassesOf } from './capture-events.ts';
 import type { ProductRow } from '../storage/repositories/product.repository.ts';
 import type { Actor } from './actor.ts';
 import { requirePartyScope } from './authenticate.ts';
@@ -47,9 +48,7 @@ export async function registerProduct(deps: Deps, actor: Actor, input: RegisterP
     throw invalid('bad_number', 'shelfLifeDays must be a positive whole number', { field: 'shelfLifeDays' });
   }
   const gtin = input.gtin ? field('gtin', () => validateGtin(input.gtin!)) : null;
-  const classUri = gtin
-    ? toDigitalLink([{ ai: '01', value: gtin }])
-    : field('localCode', () => parseAnyCode(input.localCode!).canonical);
+  const classUri = gtin ? toDigitalLink([{ ai: '01', value: gtin }]) : await localProductClass(deps, party.partyId, input.localCode!);
   const clash = await deps.products.findProductByClassUri(classUri);
   if (clash) {
     throw new DomainError('conflict', 'product_exists', `This product code is already registered (${clash.id}).`, {
@@ -66,6 +65,22 @@ export async function registerProduct(deps: Deps, actor: Actor, input: RegisterP
   await deps.products.insertProduct(row);
   await recordAudit(deps, actor, 'product.register', id, 'ok', { classUri, category: input.category });
   return presentProduct(row);
+}
+
+/**
+ * The class a local code names: a bare category slug (`pig`) is the firm's own (`urn:suyuan:local:<its USCC>:pig`);
+ * `urn:suyuan:local:<USCC>:<category>` is taken as it is; a full local code stands for its issuer and category.
+ */
+async function localProductClass(deps: Deps, partyId: string, localCode: string): Promise<string> {
+  const code = localCode.trim();
+  if (/^[a-z][a-z0-9-]{0,31}$/.test(code)) {
+    const party = await deps.parties.findPartyById(partyId);
+    return `urn:suyuan:local:${party!.uscc}:${code}`;
+  }
+  const classOnly = /^urn:suyuan:local:([^:]+):([a-z][a-z0-9-]{0,31})$/.exec(code);
+  if (classOnly) return `urn:suyuan:local:${field('localCode', () => validateUscc(classOnly[1]))}:${classOnly[2]}`;
+  const parsed = field('localCode', () => parseAnyCode(code));
+  return productClassesOf(parsed.canonical)[0];
 }
 
 /** The products the calling firm registered. */

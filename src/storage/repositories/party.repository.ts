@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { LicenceTable, PartyTable, SiteTable } from '../database.ts';
+import { rawSelectIn } from './raw-select.ts';
 
 export type PartyRow = Selectable<PartyTable>;
 export type SiteRow = Selectable<SiteTable>;
@@ -65,6 +66,8 @@ export class PartyRepository {
   /** Sites by canonical URI, for deciding an event's region from its location. */
   async listSitesByUris(uris: readonly string[]): Promise<SiteRow[]> {
     if (uris.length === 0) return [];
+    // Raw on SQLite: this runs inside a capture that holds the single connection.
+    if (this.store.sqlite) return rawSelectIn<SiteRow>(this.store.sqlite, 'site', 'uri', uris);
     return this.store.db.selectFrom('site').selectAll().where('uri', 'in', [...uris]).execute();
   }
 }

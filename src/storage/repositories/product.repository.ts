@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { ProductTable } from '../database.ts';
+import { rawSelectIn } from './raw-select.ts';
 
 export type ProductRow = Selectable<ProductTable>;
 
@@ -16,8 +17,10 @@ export class ProductRepository {
     return this.store.db.selectFrom('product').selectAll().where('class_uri', '=', classUri).executeTakeFirst();
   }
 
+  /** Products by class URI. On SQLite this reads through the raw handle, because it runs inside a capture that holds the connection. */
   async listProductsByClassUris(classUris: readonly string[]): Promise<ProductRow[]> {
     if (classUris.length === 0) return [];
+    if (this.store.sqlite) return rawSelectIn<ProductRow>(this.store.sqlite, 'product', 'class_uri', classUris);
     return this.store.db.selectFrom('product').selectAll().where('class_uri', 'in', [...classUris]).execute();
   }
 

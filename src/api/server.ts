@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../config/load-config.ts';
+import { createDeps, type Deps } from '../core/deps.ts';
+import { ensureAdminKey } from '../core/ensure-admin-key.ts';
+import { openDatabase } from '../storage/open-database.ts';
+import { buildApp } from './app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  deps: Deps;
+  url: string;
+  /** The admin key made on this start (empty store, no SUYUAN_ADMIN_KEY), to be shown once. */
+  newAdminKey?: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store, makes sure an admin key exists, and listens. */
+export async function startServer(config: Config = loadConfig(), options: { logger?: boolean } = {}): Promise<RunningServer> {
+  const store = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const deps = createDeps(config, store);
+  const newAdminKey = await ensureAdminKey(deps);
+  const app = await buildApp(deps, { logger: options.logger });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const url = config.publicBaseUrl ?? address.replace('0.0.0.0', '127.0.0.1');
+  return {
+    app,
+    deps,
+    url,
+    newAdminKey,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

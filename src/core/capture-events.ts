@@ -80,9 +80,9 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
     const rows = batch.map((p) => resolver.toRow(p.prepared, captureId, recordTime));
     const stored = await writer.addBatch(rows);
     storedCount += stored.size;
-    for (const p of batch) {
-      if (!stored.has(p.prepared.hash)) duplicates.push({ eventIndex: p.index, eventID: p.prepared.eventId });
-    }
+    batch.forEach((p, i) => {
+      if (!stored.has(rows[i].row.id)) duplicates.push({ eventIndex: p.index, eventID: p.prepared.eventId });
+    });
   };
 
   try {

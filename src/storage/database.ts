@@ -101,7 +101,7 @@ export interface EventTable {
   id: string;
   /** CBV 2.0 event hash ID; unique, recognises re-sent events. */
   event_hash: string;
-  /** The eventID as served: the client's own when it sent one, else the hash ID. */
+  /** The eventID as served: the client's own when it sent one, else the hash ID; unique, so a repeated eventID is a re-send. */
   event_id: string;
   event_type: string;
   action: string | null;

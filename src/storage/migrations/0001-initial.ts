@@ -109,7 +109,8 @@ export function initialMigration(dialect: StoreDialect): Migration {
         .addColumn('region', 'text')
         .addColumn('body', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('event_event_id').on('event').column('event_id').execute();
+      // A client's eventID is unique too: a second event carrying it is a re-send, like one with the same hash.
+      await db.schema.createIndex('event_event_id').unique().on('event').column('event_id').execute();
       await db.schema.createIndex('event_time').on('event').columns(['event_time', 'id']).execute();
       await db.schema.createIndex('event_captured_by').on('event').columns(['captured_by', 'id']).execute();
       await db.schema.createIndex('event_category_region').on('event').columns(['category', 'region', 'id']).execute();

@@ -19,7 +19,7 @@ export interface EventToStore {
 
 /** One open capture transaction: all of it is committed by finish(), or none of it. */
 export interface CaptureWriter {
-  /** Stores the events not already stored (by hash); returns the hash IDs that were new. */
+  /** Stores the events not already stored (same hash or eventID); returns the row ids of those it stored. */
   addBatch(events: EventToStore[]): Promise<Set<string>>;
   /** Writes the job (its counts filled in) and the audit entry, and commits. */
   finish(job: Insertable<CaptureJobTable>, audit: Insertable<AuditLogTable>): Promise<void>;
@@ -112,7 +112,7 @@ export class EventRepository {
     };
     return {
       async addBatch(events) {
-        const storedHashes = new Set<string>();
+        const storedIds = new Set<string>();
         for (const e of events) {
           const r = e.row;
           const info = stmts.event.run(
@@ -120,12 +120,12 @@ export class EventRepository {
             r.event_time, r.event_time_zone_offset, r.record_time, r.captured_by, r.capture_id, r.category, r.region, r.body,
           );
           if (info.changes === 0) continue;
-          storedHashes.add(r.event_hash);
+          storedIds.add(r.id);
           for (const ref of e.refs) stmts.ref.run(r.id, ref.role, ref.type, ref.value);
         }
-        stored += storedHashes.size;
+        stored += storedIds.size;
         total += events.length;
-        return storedHashes;
+        return storedIds;
       },
       async finish(job, audit) {
         try {
@@ -164,18 +164,18 @@ export class EventRepository {
     };
     return {
       async addBatch(events) {
-        const storedHashes = new Set<string>();
+        const storedIds = new Set<string>();
         for (let start = 0; start < events.length; start += PG_BATCH) {
           const batch = events.slice(start, start + PG_BATCH);
           const columns = EVENT_COLUMNS.map((c) => batch.map((e) => e.row[c]));
           const unnest = PG_EVENT_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
           const res = await client.query<{ id: string; event_hash: string }>(
             `INSERT INTO event (${EVENT_COLUMNS.join(', ')}) SELECT * FROM unnest(${unnest})
-             ON CONFLICT (event_hash) DO NOTHING RETURNING id, event_hash`,
+             ON CONFLICT DO NOTHING RETURNING id, event_hash`,
             columns,
           );
           const insertedIds = new Set(res.rows.map((r) => r.id));
-          for (const r of res.rows) storedHashes.add(r.event_hash);
+          for (const r of res.rows) storedIds.add(r.id);
           const refCols: [string[], string[], string[], string[]] = [[], [], [], []];
           for (const e of batch) {
             if (!insertedIds.has(e.row.id)) continue;
@@ -193,9 +193,9 @@ export class EventRepository {
             );
           }
         }
-        stored += storedHashes.size;
+        stored += storedIds.size;
         total += events.length;
-        return storedHashes;
+        return storedIds;
       },
       async finish(job, audit) {
         try {
@@ -239,20 +239,6 @@ export class EventRepository {
     if (partyId) q = q.where('party_id', '=', partyId);
     if (before) q = q.where('id', '<', before);
     return q.execute();
-  }
-
-  /** Hash IDs among `hashes` that are already stored. */
-  async listStoredHashes(hashes: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < hashes.length; i += 500) {
-      const rows = await this.store.db
-        .selectFrom('event')
-        .select('event_hash')
-        .where('event_hash', 'in', hashes.slice(i, i + 500))
-        .execute();
-      for (const r of rows) found.add(r.event_hash);
-    }
-    return found;
   }
 
   /** Events matching the filter, in the requested order, at most `limit`. */
@@ -302,7 +288,7 @@ export class EventRepository {
     return rows[0];
   }
 
-  /** Whether any event with this eventID exists at all (to tell 404 from 403-by-visibility without leaking). */
+  /** How many events the store holds. */
   async countEvents(): Promise<number> {
     const row = await this.store.db.selectFrom('event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
@@ -355,7 +341,7 @@ function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {
   return {
     event: sqlite.prepare(
       `INSERT INTO event (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
-       ON CONFLICT (event_hash) DO NOTHING`,
+       ON CONFLICT DO NOTHING`,
     ),
     ref: sqlite.prepare('INSERT INTO event_ref (event_id, role, type, value) VALUES (?, ?, ?, ?)'),
     job: sqlite.prepare(

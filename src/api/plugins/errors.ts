@@ -13,6 +13,13 @@ const STATUS: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+/** Codes whose HTTP status is more specific than their kind's. */
+const STATUS_BY_CODE: Record<string, number> = {
+  capture_limit_exceeded: 413,
+  capture_file_too_large: 413,
+  unsupported_media_type: 415,
+};
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Content Too Large',
   415: 'Unsupported Media Type', 422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
@@ -37,7 +44,7 @@ export function registerErrorHandler(app: FastifyInstance, deps: Deps): void {
     let detail: string;
     let extra: Record<string, unknown> = {};
     if (error instanceof DomainError) {
-      status = error.code === 'capture_limit_exceeded' ? 413 : STATUS[error.kind];
+      status = STATUS_BY_CODE[error.code] ?? STATUS[error.kind];
       code = error.code;
       detail = error.message;
       const { field, errors, captureId, ...rest } = error.details;

@@ -30,6 +30,8 @@ export async function queryEvents(deps: Deps, actor: Actor, params: QueryParams,
   const filter = await buildFilter(deps, actor, all);
   const perPage = intParam(all, 'perPage', DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
   const eventCountLimit = all.eventCountLimit !== undefined ? intParam(all, 'eventCountLimit', 0, 1, Number.MAX_SAFE_INTEGER) : undefined;
+  // EPCIS 2.0 §8.2.7.1: eventCountLimit without orderBy SHALL raise a QueryParameterException ("first" needs an order).
+  if (eventCountLimit !== undefined && all.orderBy === undefined) throw queryParameter('eventCountLimit', 'may be used only together with orderBy');
   const fingerprint = fingerprintOf(all);
   let remaining = eventCountLimit;
   const token = one(all, 'nextPageToken');
@@ -86,7 +88,8 @@ async function buildFilter(deps: Deps, actor: Actor, p: QueryParams): Promise<Om
       filter.eventTypes = values;
     } else if (['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime'].includes(name)) {
       const t = Date.parse(one(p, name)!);
-      if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T/.test(one(p, name)!)) throw queryParameter(name, 'must be an ISO-8601 date-time with time zone');
+      // Without an offset Date.parse would read the time in the server's zone: require Z or ±hh:mm (RFC 3339).
+      if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/i.test(one(p, name)!)) throw queryParameter(name, 'must be an ISO-8601 date-time with time zone');
       const key = ({ GE_eventTime: 'eventTimeGE', LT_eventTime: 'eventTimeLT', GE_recordTime: 'recordTimeGE', LT_recordTime: 'recordTimeLT' } as const)[name as 'GE_eventTime'];
       filter[key] = t;
     } else if (name === 'EQ_action') {

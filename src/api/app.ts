@@ -2,12 +2,25 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { Problem } from '../contracts/common.ts';
 import type { Deps } from '../core/deps.ts';
-import { registerAuth } from './plugins/auth.ts';
+import { registerAuth, type Access } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { epcisRoutes } from './routes/epcis/index.ts';
 import { adminRoutes } from './routes/api/v1/admin.ts';
 import { enterpriseRoutes } from './routes/api/v1/enterprise.ts';
 import { publicRoutes } from './routes/api/v1/public.ts';
+
+/** Who may call one route, as declared. */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeAccess: RouteAccess[];
+  }
+}
 
 export interface BuildAppOptions {
   logger?: boolean;
@@ -37,6 +50,15 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   });
   registerErrorHandler(app, deps);
   registerAuth(app, deps);
+  // Every route must say who may call it; a route that does not is a programming error caught at start-up.
+  const routeAccess: RouteAccess[] = [];
+  app.decorate('routeAccess', routeAccess);
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!access) throw new Error(`route ${methods.join(',')} ${route.url} declares no access (config.access)`);
+    for (const method of methods) routeAccess.push({ method, url: route.url, access });
+  });
 
   app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok', store: deps.store.dialect }));
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config/load-config.ts';
-import { createDeps, type Deps } from '../core/deps.ts';
+import type { Deps } from '../core/deps.ts';
+import { openPlatform } from '../core/open-platform.ts';
 import { ensureAdminKey } from '../core/ensure-admin-key.ts';
-import { openDatabase } from '../storage/open-database.ts';
 import { buildApp } from './app.ts';
 
 export interface RunningServer {
@@ -16,8 +16,7 @@ export interface RunningServer {
 
 /** Opens the store, makes sure an admin key exists, and listens. */
 export async function startServer(config: Config = loadConfig(), options: { logger?: boolean } = {}): Promise<RunningServer> {
-  const store = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const deps = createDeps(config, store);
+  const deps = await openPlatform(config);
   const newAdminKey = await ensureAdminKey(deps);
   const app = await buildApp(deps, { logger: options.logger });
   const address = await app.listen({ host: config.host, port: config.port });
@@ -29,7 +28,7 @@ export async function startServer(config: Config = loadConfig(), options: { logg
     newAdminKey,
     async close() {
       await app.close();
-      await store.close();
+      await deps.store.close();
     },
   };
 }

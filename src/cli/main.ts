@@ -2,14 +2,14 @@ import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config/load-config.ts';
 import { addSite } from '../core/add-site.ts';
 import type { AdminActor } from '../core/actor.ts';
-import { createDeps, type Deps } from '../core/deps.ts';
+import type { Deps } from '../core/deps.ts';
+import { openPlatform } from '../core/open-platform.ts';
 import { issueApiKey, listApiKeys, revokeApiKey } from '../core/issue-api-key.ts';
 import { listAuditLog } from '../core/list-audit-log.ts';
 import { getParty, listParties } from '../core/list-parties.ts';
 import { loadDemo } from '../core/load-demo.ts';
 import { registerParty } from '../core/register-party.ts';
 import { startServer } from '../api/server.ts';
-import { openDatabase } from '../storage/open-database.ts';
 import { reportError } from './exit-codes.ts';
 
 /** The operator acting through the CLI on the store directly: an administrator, audited as `cli`. */
@@ -37,12 +37,11 @@ function configFrom(opts: StoreOptions & { port?: string; host?: string }): Conf
 }
 
 async function withDeps<T>(opts: StoreOptions, fn: (deps: Deps) => Promise<T>): Promise<T> {
-  const config = configFrom(opts);
-  const store = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const deps = await openPlatform(configFrom(opts));
   try {
-    return await fn(createDeps(config, store));
+    return await fn(deps);
   } finally {
-    await store.close();
+    await deps.store.close();
   }
 }
 

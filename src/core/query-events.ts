@@ -82,8 +82,11 @@ async function buildFilter(deps: Deps, actor: Actor, p: QueryParams): Promise<Om
     const values = list(raw);
     if (['perPage', 'nextPageToken', 'eventCountLimit'].includes(name)) continue;
     if (name === 'eventType') {
+      // Extension event types are URIs (the binding allows them); they simply match what was captured with that type.
       for (const v of values) {
-        if (!(EVENT_TYPES as readonly string[]).includes(v)) throw queryParameter(name, `"${v}" is not one of ${EVENT_TYPES.join(', ')}`);
+        if (!(EVENT_TYPES as readonly string[]).includes(v) && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(v)) {
+          throw queryParameter(name, `"${v}" is not one of ${EVENT_TYPES.join(', ')} nor an extension event type URI`);
+        }
       }
       filter.eventTypes = values;
     } else if (['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime'].includes(name)) {

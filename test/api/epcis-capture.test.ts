@@ -56,7 +56,7 @@ for (const dialect of testDialects()) {
       const reply = second.json();
       assert.equal(reply.storedCount, 0);
       const ctx = documentContext(doc['@context']);
-      assert.deepEqual(reply.duplicates, doc.epcisBody.eventList.map((e, i) => ({ eventIndex: i, eventID: eventHashId(e, ctx) })));
+      assert.deepEqual(reply.duplicates, doc.epcisBody.eventList.map((e, i) => ({ eventIndex: i, eventID: eventHashId(e as Record<string, unknown>, ctx) })));
       assert.equal(await count(), afterFirst);
     });
 

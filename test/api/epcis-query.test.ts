@@ -233,6 +233,8 @@ for (const dialect of testDialects()) {
       await expectIds({ eventType: 'AggregationEvent|TransformationEvent' }, [E3, E4]);
       await expectIds({ eventType: 'TransactionEvent' }, [E7]);
       await expectIds({ eventType: 'AssociationEvent' }, [E6]);
+      // An extension event type (a URI) is a valid value that matches nothing here.
+      await expectIds({ eventType: 'https://example.com/epcis/ExtensionEvent' }, []);
     });
 
     test('GE_eventTime / LT_eventTime compare instants, whatever the offset', async () => {
@@ -529,6 +531,10 @@ for (const dialect of testDialects()) {
       assert.equal(steps.statusCode, 200);
       assert.equal(steps.json().type, 'Collection');
       assert.deepEqual([...steps.json().member].sort(), [...new Set([...BIZ_STEPS, CUSTOM_STEP])].sort());
+      // Another firm's view lists only the standard terms: one firm's own vocabulary is not shown to others.
+      const stranger = await t.party();
+      const theirs = await t.inject({ method: 'GET', url: '/epcis/bizSteps', key: stranger.key });
+      assert.deepEqual([...theirs.json().member].sort(), [...BIZ_STEPS].sort());
 
       const disps = await t.inject({ method: 'GET', url: '/epcis/dispositions', key });
       assert.equal(disps.statusCode, 200);

@@ -294,10 +294,12 @@ export class EventRepository {
     return Number(row.n);
   }
 
-  /** Distinct business steps, dispositions or event types in use. */
-  async listDistinct(column: 'biz_step' | 'disposition' | 'event_type'): Promise<string[]> {
-    const rows = await this.store.db.selectFrom('event').select(column).distinct().where(column, 'is not', null).orderBy(column).execute();
-    return rows.map((r) => (r as Record<string, string>)[column]);
+  /** Distinct business steps, dispositions or event types among the events the caller may see. */
+  async listDistinct(column: 'biz_step' | 'disposition' | 'event_type', visibility: EventVisibility): Promise<string[]> {
+    let q = this.store.db.selectFrom('event').select(column).distinct().where(column, 'is not', null) as unknown as SelectQueryBuilder<Database, 'event', EventRow>;
+    q = applyVisibility(q, visibility);
+    const rows = await q.orderBy(column).execute();
+    return rows.map((r) => (r as unknown as Record<string, string>)[column]);
   }
 }
 

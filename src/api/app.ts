@@ -31,7 +31,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   const app = Fastify({
     logger: options.logger ? { level: deps.config.logLevel } : false,
     bodyLimit: deps.config.captureFileSizeLimit,
-    trustProxy: true,
+    trustProxy: deps.config.trustProxy,
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });

@@ -16,6 +16,8 @@ export interface Config {
   /** Public base URL the server prints and uses in Location headers. */
   readonly publicBaseUrl: string | undefined;
   readonly logLevel: string;
+  /** Trust X-Forwarded-For from a reverse proxy (SUYUAN_TRUST_PROXY=1); off by default, so a client cannot forge its audited address. */
+  readonly trustProxy: boolean;
 }
 
 /** Reads the environment once; the only place that touches process.env. */
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       overrides.captureFileSizeLimit ?? intFrom(env.SUYUAN_CAPTURE_FILE_SIZE_LIMIT, 64 * 1024 * 1024, 'SUYUAN_CAPTURE_FILE_SIZE_LIMIT'),
     publicBaseUrl: overrides.publicBaseUrl ?? (env.SUYUAN_PUBLIC_URL || undefined),
     logLevel: overrides.logLevel ?? env.SUYUAN_LOG_LEVEL ?? 'warn',
+    trustProxy: overrides.trustProxy ?? ['1', 'true', 'yes'].includes((env.SUYUAN_TRUST_PROXY ?? '').toLowerCase()),
   };
   return Object.freeze(config);
 }

@@ -42,6 +42,8 @@ export interface CaptureResult {
   storedCount: number;
   /** Events already held (same CBV 2.0 hash), so not stored again. */
   duplicates: Array<{ eventIndex: number; eventID: string }>;
+  /** Events already held that this capture declared erroneous (re-sent with errorDeclaration). */
+  corrections: Array<{ eventIndex: number; eventID: string }>;
   /** Event IDs in document order (client's own or the hash ID). */
   eventIds: string[];
   errors: CaptureError[];
@@ -63,6 +65,7 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
   const recordTime = startedAt.getTime();
   const errors: CaptureError[] = [];
   const duplicates: CaptureResult['duplicates'] = [];
+  const corrections: CaptureResult['corrections'] = [];
   const eventIds: string[] = [];
   const resolver = new EventContextResolver(deps, party);
   const writer = await deps.events.openCaptureWriter();
@@ -80,9 +83,24 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
     const rows = batch.map((p) => resolver.toRow(p.prepared, captureId, recordTime));
     const stored = await writer.addBatch(rows);
     storedCount += stored.size;
-    batch.forEach((p, i) => {
-      if (!stored.has(rows[i].row.id)) duplicates.push({ eventIndex: p.index, eventID: p.prepared.eventId });
-    });
+    for (const [i, p] of batch.entries()) {
+      if (stored.has(rows[i].row.id)) continue;
+      const declaration = p.prepared.body.errorDeclaration;
+      if (declaration !== undefined) {
+        // The same event re-sent with an errorDeclaration is a correction (EPCIS 2.0 §7.4.1.4), not a mere re-send.
+        const outcome = await writer.declareError({ eventHash: p.prepared.hash, eventId: p.prepared.eventId }, party.partyId, declaration, p.prepared.errorDeclaredAt!);
+        if (outcome === 'declared') {
+          corrections.push({ eventIndex: p.index, eventID: p.prepared.eventId });
+          continue;
+        }
+        if (outcome === 'not_owner') {
+          const field = options.singleEvent ? 'errorDeclaration' : `epcisBody.eventList[${p.index}].errorDeclaration`;
+          errors.push({ eventIndex: p.index, field, code: 'not_event_owner', message: `${field}: only the party that captured an event may declare it erroneous` });
+          continue;
+        }
+      }
+      duplicates.push({ eventIndex: p.index, eventID: p.prepared.eventId });
+    }
   };
 
   try {
@@ -124,6 +142,7 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
     }
     if (errors.length && behaviour === 'rollback') throw new RejectedCapture();
     await flush();
+    if (errors.length && behaviour === 'rollback') throw new RejectedCapture();
     const finishedAt = deps.now().toISOString();
     await writer.finish(
       {
@@ -131,9 +150,9 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
         event_count: eventCount, stored_count: storedCount, duplicate_count: duplicates.length,
         errors: errors.length ? JSON.stringify(errors) : null, created_at: startedAt.toISOString(), finished_at: finishedAt,
       },
-      auditEntry(deps, actor, 'epcis.capture', captureId, 'ok', { events: eventCount, stored: storedCount, duplicates: duplicates.length }),
+      auditEntry(deps, actor, 'epcis.capture', captureId, 'ok', { events: eventCount, stored: storedCount, duplicates: duplicates.length, corrections: corrections.length }),
     );
-    return { captureId, eventCount, storedCount, duplicates, eventIds, errors };
+    return { captureId, eventCount, storedCount, duplicates, corrections, eventIds, errors };
   } catch (err) {
     await writer.abort();
     if (err instanceof RejectedCapture || (err instanceof DomainError && err.code === 'capture_limit_exceeded')) {
@@ -189,6 +208,7 @@ interface PreparedEvent {
   bizLocation: string | null;
   eventTime: number;
   offset: string;
+  errorDeclaredAt: number | null;
   refs: EventRef[];
   body: Json;
 }
@@ -270,7 +290,18 @@ function prepareEvent(event: Json, ctx: JsonLdContext, prefix: string, extraCont
     bizStep: typeof event.bizStep === 'string' ? normalizeCbv(event.bizStep, 'BizStep') : null,
     disposition: typeof event.disposition === 'string' ? normalizeCbv(event.disposition, 'Disp') : null,
     readPoint, bizLocation, eventTime, offset: String(event.eventTimeZoneOffset ?? '+00:00'), refs, body,
+    errorDeclaredAt: errorDeclarationTime(event, at),
   };
+}
+
+function errorDeclarationTime(event: Json, at: (f: string) => string): number | null {
+  const declaration = event.errorDeclaration as Json | undefined;
+  if (declaration === undefined) return null;
+  const t = Date.parse(String(declaration?.declarationTime));
+  if (Number.isNaN(t)) {
+    throw new DomainError('invalid', 'schema_violation', `${at('errorDeclaration.declarationTime')} must be a date-time`, { field: at('errorDeclaration.declarationTime') });
+  }
+  return t;
 }
 
 /** Decides product line and region for events, with one lookup of products and sites per batch. */
@@ -317,7 +348,7 @@ class EventContextResolver {
         id: newId('evt', recordTime), event_hash: e.hash, event_id: e.eventId, event_type: e.type, action: e.action,
         biz_step: e.bizStep, disposition: e.disposition, read_point: e.readPoint, biz_location: e.bizLocation,
         event_time: e.eventTime, event_time_zone_offset: e.offset, record_time: recordTime, captured_by: this.party.partyId,
-        capture_id: captureId, category, region, body: JSON.stringify(e.body),
+        capture_id: captureId, category, region, error_declared_at: e.errorDeclaredAt, body: JSON.stringify(e.body),
       },
       refs: e.refs,
     };

@@ -21,7 +21,7 @@ const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 1000;
 
 /** Parameters of the binding that this server does not evaluate; asking for them is an error, never a silent no-op. */
-const UNSUPPORTED = /^(EQ_quantity|GT_quantity|GE_quantity|LT_quantity|LE_quantity|EXISTS_errorDeclaration|GE_errorDeclarationTime|LT_errorDeclarationTime|EQ_errorReason|EQ_correctiveEventID|EQ_persistentDisposition_set|EQ_persistentDisposition_unset|EQ_transformationID|EQ_INNER_.*|GT_.*|GE_(?!eventTime|recordTime).*|LT_(?!eventTime|recordTime).*|LE_.*|EQ_ILMD_.*|EXISTS_.*|HASATTR_.*|EQATTR_.*|MATCH_inputEPCClass|MATCH_outputEPCClass|EQ_sensorMetadata_.*|EQ_sensorReport_.*|EQ_userID|EQ_requestID)$/;
+const UNSUPPORTED = /^(EQ_quantity|GT_quantity|GE_quantity|LT_quantity|LE_quantity|EQ_errorReason|EQ_correctiveEventID|EQ_persistentDisposition_set|EQ_persistentDisposition_unset|EQ_transformationID|EQ_INNER_.*|GT_.*|GE_(?!eventTime|recordTime).*|LT_(?!eventTime|recordTime).*|LE_.*|EQ_ILMD_.*|EXISTS_.*|HASATTR_.*|EQATTR_.*|MATCH_inputEPCClass|MATCH_outputEPCClass|EQ_sensorMetadata_.*|EQ_sensorReport_.*|EQ_userID|EQ_requestID)$/;
 
 /** EPCIS SimpleEventQuery over the events the actor may see, paged by an opaque token. @throws invalid `query_parameter` (QueryParameterException) */
 export async function queryEvents(deps: Deps, actor: Actor, params: QueryParams, fixed: Partial<QueryParams> = {}): Promise<QueryPage> {
@@ -90,9 +90,7 @@ async function buildFilter(deps: Deps, actor: Actor, p: QueryParams): Promise<Om
       }
       filter.eventTypes = values;
     } else if (['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime'].includes(name)) {
-      const t = Date.parse(one(p, name)!);
-      // Without an offset Date.parse would read the time in the server's zone: require Z or ±hh:mm (RFC 3339).
-      if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/i.test(one(p, name)!)) throw queryParameter(name, 'must be an ISO-8601 date-time with time zone');
+      const t = timeParam(p, name);
       const key = ({ GE_eventTime: 'eventTimeGE', LT_eventTime: 'eventTimeLT', GE_recordTime: 'recordTimeGE', LT_recordTime: 'recordTimeLT' } as const)[name as 'GE_eventTime'];
       filter[key] = t;
     } else if (name === 'EQ_action') {
@@ -106,6 +104,12 @@ async function buildFilter(deps: Deps, actor: Actor, p: QueryParams): Promise<Om
       filter.readPoints = values.map((v) => id(name, v, 'location'));
     } else if (name === 'EQ_bizLocation' || name === 'WD_bizLocation') {
       filter.bizLocations = values.map((v) => id(name, v, 'location'));
+    } else if (name === 'EXISTS_errorDeclaration') {
+      filter.errorDeclared = true;
+    } else if (name === 'GE_errorDeclarationTime' || name === 'LT_errorDeclarationTime') {
+      const t = timeParam(p, name);
+      if (name.startsWith('GE_')) filter.errorDeclarationTimeGE = t;
+      else filter.errorDeclarationTimeLT = t;
     } else if (name === 'EQ_eventID') {
       filter.eventIds = values;
     } else if (name === 'MATCH_epc') {
@@ -180,6 +184,14 @@ function one(p: QueryParams, name: string): string | undefined {
     return v[0];
   }
   return v;
+}
+
+/** A date-time parameter; without an offset Date.parse would read the server's zone, so Z or ±hh:mm is required (RFC 3339). */
+function timeParam(p: QueryParams, name: string): number {
+  const raw = one(p, name)!;
+  const t = Date.parse(raw);
+  if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/i.test(raw)) throw queryParameter(name, 'must be an ISO-8601 date-time with time zone');
+  return t;
 }
 
 function intParam(p: QueryParams, name: string, fallback: number, min: number, max: number): number {

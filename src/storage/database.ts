@@ -119,6 +119,8 @@ export interface EventTable {
   category: string | null;
   /** GB/T 2260 county code where the event happened, from its site or else its capturing party. */
   region: string | null;
+  /** When the capturing party declared this event erroneous (EPCIS errorDeclaration), epoch ms. */
+  error_declared_at: number | null;
   /** The event as stored, JSON. */
   body: string;
 }

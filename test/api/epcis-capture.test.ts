@@ -72,6 +72,35 @@ for (const dialect of testDialects()) {
       assert.equal(resend.json().duplicate, true);
     });
 
+    test('an event re-sent with errorDeclaration is a correction by its capturer, refused from anyone else', async () => {
+      const event = objectEvent({ epcList: ['urn:epc:id:sgtin:6970123.010001.C1'] });
+      assert.equal((await capture(epcisDoc([event]))).statusCode, 202);
+      const eventID = eventHashId(event, documentContext([]));
+      const declaration = { declarationTime: '2026-11-02T09:00:00+08:00', reason: 'incorrect_data' };
+      const before = await count();
+      const intruder = await t.party();
+      const refused = await capture(epcisDoc([{ ...event, errorDeclaration: declaration }]), intruder.key);
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.equal(refused.json().errors[0].code, 'not_event_owner');
+      assert.equal(refused.json().errors[0].field, 'epcisBody.eventList[0].errorDeclaration');
+      const res = await capture(epcisDoc([{ ...event, errorDeclaration: declaration }]));
+      assert.equal(res.statusCode, 202, res.body);
+      assert.deepEqual(res.json().corrections, [{ eventIndex: 0, eventID }]);
+      assert.deepEqual(res.json().duplicates, []);
+      assert.equal(await count(), before, 'a correction stores no new event');
+      const served = await t.inject({ method: 'GET', url: `/epcis/events/${encodeURIComponent(eventID)}`, key: firm.key });
+      assert.deepEqual(served.json().errorDeclaration, declaration);
+      const declared = await t.inject({ method: 'GET', url: '/epcis/events?EXISTS_errorDeclaration=&perPage=1000', key: firm.key });
+      const ids = declared.json().epcisBody.queryResults.resultsBody.eventList.map((e: { eventID: string }) => e.eventID);
+      assert.deepEqual(ids, [eventID]);
+      const since = await t.inject({ method: 'GET', url: `/epcis/events?GE_errorDeclarationTime=${encodeURIComponent('2026-11-02T01:00:00Z')}`, key: firm.key });
+      assert.equal(since.json().epcisBody.queryResults.resultsBody.eventList.length, 1);
+      const later = await t.inject({ method: 'GET', url: `/epcis/events?GE_errorDeclarationTime=${encodeURIComponent('2026-11-02T01:00:01Z')}`, key: firm.key });
+      assert.equal(later.json().epcisBody.queryResults.resultsBody.eventList.length, 0);
+      const again = await capture(epcisDoc([{ ...event, errorDeclaration: declaration }]));
+      assert.deepEqual(again.json().duplicates, [{ eventIndex: 0, eventID }], 'a second identical declaration is a re-send');
+    });
+
     test('GS1-Capture-Error-Behaviour: proceed stores the good events and reports the bad', async () => {
       const before = await count();
       const doc = epcisDoc([objectEvent({ epcList: ['urn:epc:id:sgtin:6970123.010001.P1'] }), objectEvent({ epcList: [BAD_GTIN_DL] })]);

@@ -107,6 +107,7 @@ export function initialMigration(dialect: StoreDialect): Migration {
         .addColumn('capture_id', 'text', (c) => c.notNull())
         .addColumn('category', 'text')
         .addColumn('region', 'text')
+        .addColumn('error_declared_at', 'bigint')
         .addColumn('body', 'text', (c) => c.notNull())
         .execute();
       // A client's eventID is unique too: a second event carrying it is a re-send, like one with the same hash.
@@ -125,6 +126,10 @@ export function initialMigration(dialect: StoreDialect): Migration {
         .execute();
       await db.schema.createIndex('event_ref_value').on('event_ref').columns(['value', 'role', 'event_id']).execute();
       await db.schema.createIndex('event_ref_event').on('event_ref').columns(['event_id']).execute();
+      if (dialect === 'postgres') {
+        // Prefix matches (class-level EPC patterns) need pattern ops unless the database collation is C.
+        await sql`CREATE INDEX event_ref_value_prefix ON event_ref (value text_pattern_ops, role)`.execute(db);
+      }
 
       await db.schema
         .createTable('audit_log')

@@ -21,6 +21,11 @@ export interface EventToStore {
 export interface CaptureWriter {
   /** Stores the events not already stored (same hash or eventID); returns the row ids of those it stored. */
   addBatch(events: EventToStore[]): Promise<Set<string>>;
+  /**
+   * Records an error declaration on a stored event (the same event re-sent with errorDeclaration): only the party
+   * that captured it may. Returns 'declared', 'already' (it had one), or 'not_owner'.
+   */
+  declareError(match: { eventHash: string; eventId: string }, partyId: string, errorDeclaration: unknown, declaredAt: number): Promise<'declared' | 'already' | 'not_owner'>;
   /** Writes the job (its counts filled in) and the audit entry, and commits. */
   finish(job: Insertable<CaptureJobTable>, audit: Insertable<AuditLogTable>): Promise<void>;
   /** Rolls everything back. */
@@ -53,6 +58,10 @@ export interface EventFilter {
   readPoints?: readonly string[];
   bizLocations?: readonly string[];
   eventIds?: readonly string[];
+  /** true: only events with an error declaration; false: only those without. */
+  errorDeclared?: boolean;
+  errorDeclarationTimeGE?: number;
+  errorDeclarationTimeLT?: number;
   refs?: readonly RefCondition[];
   visibility: EventVisibility;
   orderBy: 'event_time' | 'record_time';
@@ -64,12 +73,12 @@ export interface EventFilter {
 
 const EVENT_COLUMNS = [
   'id', 'event_hash', 'event_id', 'event_type', 'action', 'biz_step', 'disposition', 'read_point', 'biz_location',
-  'event_time', 'event_time_zone_offset', 'record_time', 'captured_by', 'capture_id', 'category', 'region', 'body',
+  'event_time', 'event_time_zone_offset', 'record_time', 'captured_by', 'capture_id', 'category', 'region', 'error_declared_at', 'body',
 ] as const satisfies readonly (keyof EventTable)[];
 
 const PG_EVENT_TYPES = [
   'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
-  'int8', 'text', 'int8', 'text', 'text', 'text', 'text', 'text',
+  'int8', 'text', 'int8', 'text', 'text', 'text', 'text', 'int8', 'text',
 ];
 
 const PG_BATCH = 1000;
@@ -117,7 +126,7 @@ export class EventRepository {
           const r = e.row;
           const info = stmts.event.run(
             r.id, r.event_hash, r.event_id, r.event_type, r.action, r.biz_step, r.disposition, r.read_point, r.biz_location,
-            r.event_time, r.event_time_zone_offset, r.record_time, r.captured_by, r.capture_id, r.category, r.region, r.body,
+            r.event_time, r.event_time_zone_offset, r.record_time, r.captured_by, r.capture_id, r.category, r.region, r.error_declared_at, r.body,
           );
           if (info.changes === 0) continue;
           storedIds.add(r.id);
@@ -126,6 +135,12 @@ export class EventRepository {
         stored += storedIds.size;
         total += events.length;
         return storedIds;
+      },
+      async declareError(match, partyId, errorDeclaration, declaredAt) {
+        const row = stmts.findForDeclaration.get(match.eventHash, match.eventId) as { id: string; body: string; captured_by: string; error_declared_at: number | null } | undefined;
+        const outcome = declarationOutcome(row, partyId);
+        if (outcome === 'declared') stmts.declare.run(withDeclaration(row!.body, errorDeclaration), declaredAt, row!.id);
+        return outcome;
       },
       async finish(job, audit) {
         try {
@@ -197,6 +212,18 @@ export class EventRepository {
         total += events.length;
         return storedIds;
       },
+      async declareError(match, partyId, errorDeclaration, declaredAt) {
+        const res = await client.query<{ id: string; body: string; captured_by: string; error_declared_at: number | null }>(
+          'SELECT id, body, captured_by, error_declared_at FROM event WHERE event_hash = $1 OR event_id = $2 LIMIT 1 FOR UPDATE',
+          [match.eventHash, match.eventId],
+        );
+        const row = res.rows[0];
+        const outcome = declarationOutcome(row, partyId);
+        if (outcome === 'declared') {
+          await client.query('UPDATE event SET body = $1, error_declared_at = $2 WHERE id = $3', [withDeclaration(row.body, errorDeclaration), declaredAt, row.id]);
+        }
+        return outcome;
+      },
       async finish(job, audit) {
         try {
           const j = { ...job, stored_count: stored, duplicate_count: total - stored };
@@ -256,6 +283,9 @@ export class EventRepository {
     if (filter.readPoints?.length) q = q.where('read_point', 'in', [...filter.readPoints]);
     if (filter.bizLocations?.length) q = q.where('biz_location', 'in', [...filter.bizLocations]);
     if (filter.eventIds?.length) q = q.where('event_id', 'in', [...filter.eventIds]);
+    if (filter.errorDeclared !== undefined) q = q.where('error_declared_at', filter.errorDeclared ? 'is not' : 'is', null);
+    if (filter.errorDeclarationTimeGE !== undefined) q = q.where('error_declared_at', '>=', filter.errorDeclarationTimeGE);
+    if (filter.errorDeclarationTimeLT !== undefined) q = q.where('error_declared_at', '<', filter.errorDeclarationTimeLT);
     for (const cond of filter.refs ?? []) {
       q = q.where((eb) =>
         eb.exists(
@@ -353,5 +383,16 @@ function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {
     audit: sqlite.prepare(
       'INSERT INTO audit_log (at, actor_id, actor_kind, action, target, outcome, ip, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
+    findForDeclaration: sqlite.prepare('SELECT id, body, captured_by, error_declared_at FROM event WHERE event_hash = ? OR event_id = ? LIMIT 1'),
+    declare: sqlite.prepare('UPDATE event SET body = ?, error_declared_at = ? WHERE id = ?'),
   };
+}
+
+function declarationOutcome(row: { captured_by: string; error_declared_at: number | null } | undefined, partyId: string): 'declared' | 'already' | 'not_owner' {
+  if (!row || row.captured_by !== partyId) return 'not_owner';
+  return row.error_declared_at === null ? 'declared' : 'already';
+}
+
+function withDeclaration(body: string, errorDeclaration: unknown): string {
+  return JSON.stringify({ ...(JSON.parse(body) as Record<string, unknown>), errorDeclaration });
 }

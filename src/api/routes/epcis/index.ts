@@ -41,7 +41,7 @@ export async function epcisRoutes(app: FastifyInstance, opts: { deps: Deps }): P
         summary: 'Capture an EPCIS 2.0 document (all-or-nothing unless GS1-Capture-Error-Behaviour: proceed)',
         tags: ['EPCIS'],
         headers: Type.Object({ 'gs1-capture-error-behaviour': Type.Optional(Type.Union([Type.Literal('rollback'), Type.Literal('proceed')])) }),
-        response: { 202: Type.Object({ captureID: Type.String(), running: Type.Boolean(), success: Type.Boolean(), eventCount: Type.Integer(), storedCount: Type.Integer(), duplicates: Type.Array(Type.Object({ eventIndex: Type.Integer(), eventID: Type.String() })), errors: Type.Array(Type.Any()) }), ...errorResponses(400, 401, 403, 413, 415) },
+        response: { 202: Type.Object({ captureID: Type.String(), running: Type.Boolean(), success: Type.Boolean(), eventCount: Type.Integer(), storedCount: Type.Integer(), duplicates: Type.Array(Type.Object({ eventIndex: Type.Integer(), eventID: Type.String() })), corrections: Type.Array(Type.Object({ eventIndex: Type.Integer(), eventID: Type.String() })), errors: Type.Array(Type.Any()) }), ...errorResponses(400, 401, 403, 413, 415) },
       },
     },
     async (request, reply) => {
@@ -62,7 +62,7 @@ export async function epcisRoutes(app: FastifyInstance, opts: { deps: Deps }): P
       schema: {
         summary: 'Capture one EPCIS event',
         tags: ['EPCIS'],
-        response: { 201: Type.Object({ captureID: Type.String(), eventID: Type.String(), duplicate: Type.Boolean() }), ...errorResponses(400, 401, 403, 409, 413, 415) },
+        response: { 201: Type.Object({ captureID: Type.String(), eventID: Type.String(), duplicate: Type.Boolean(), corrected: Type.Boolean() }), ...errorResponses(400, 401, 403, 409, 413, 415) },
       },
     },
     async (request, reply) => {
@@ -70,7 +70,7 @@ export async function epcisRoutes(app: FastifyInstance, opts: { deps: Deps }): P
       const result = await withCaptureLocation(reply, () => captureEvents(deps, request.actor, source, { singleEvent: true }));
       const eventID = result.eventIds[0];
       reply.header('Location', `/epcis/events/${encodeURIComponent(eventID)}`);
-      return reply.status(201).send({ captureID: result.captureId, eventID, duplicate: result.duplicates.length > 0 });
+      return reply.status(201).send({ captureID: result.captureId, eventID, duplicate: result.duplicates.length > 0, corrected: result.corrections.length > 0 });
     },
   );
 
@@ -147,6 +147,7 @@ function captureReply(r: CaptureResult) {
     eventCount: r.eventCount,
     storedCount: r.storedCount,
     duplicates: r.duplicates,
+    corrections: r.corrections,
     errors: r.errors,
   };
 }

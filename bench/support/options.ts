@@ -1,0 +1,19 @@
+import type { StoreDialect } from '../../src/storage/open-database.ts';
+
+/** What `npm run bench` was asked for; every benchmark reads the parts it needs. */
+export interface BenchOptions {
+  stores: StoreDialect[];
+  /** Events to capture (capture: 100,000 by default). */
+  events: number;
+  /** A small run to check that the benchmarks work, not to measure. */
+  quick: boolean;
+  /** Write a CPU profile of the server during the measured capture, and summarise where its time goes. */
+  profile: boolean;
+}
+
+/** One benchmark: prints its figures beside a baseline measured in the same run, and writes them to bench/results/. */
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(options: BenchOptions): Promise<void>;
+}

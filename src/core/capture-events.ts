@@ -4,7 +4,7 @@ import { normalizeCbv } from '../domain/epcis/cbv.ts';
 import { documentContext, eventHashId, type JsonLdContext } from '../domain/epcis/event-hash.ts';
 import { validateDocumentEvent, validateEpcisDocument, type SchemaFault } from '../domain/epcis/schema.ts';
 import { normalizeEpcisId } from '../domain/identifiers/index.ts';
-import type { EventRef, EventToStore } from '../storage/repositories/event.repository.ts';
+import { hashBytes, type EventRef, type EventToStore } from '../storage/repositories/event.repository.ts';
 import type { Actor, PartyActor } from './actor.ts';
 import { requirePartyScope } from './authenticate.ts';
 import type { Deps } from './deps.ts';
@@ -199,7 +199,10 @@ function withoutEvents(envelope: Json): Json {
 /** An event checked and reduced to what is stored and indexed. */
 interface PreparedEvent {
   hash: string;
+  /** The eventID served: the client's own, else the hash ID. */
   eventId: string;
+  /** The eventID the client sent, if any (stored and unique, so re-sends carrying it are recognised). */
+  clientEventId: string | null;
   type: string;
   action: string | null;
   bizStep: string | null;
@@ -251,8 +254,6 @@ function prepareEvent(event: Json, ctx: JsonLdContext, prefix: string, extraCont
   }
   const readPoint = event.readPoint ? id((event.readPoint as Json).id, 'location', 'readPoint.id') : null;
   const bizLocation = event.bizLocation ? id((event.bizLocation as Json).id, 'location', 'bizLocation.id') : null;
-  if (readPoint) refs.push({ role: 'read_point', type: '', value: readPoint });
-  if (bizLocation) refs.push({ role: 'biz_location', type: '', value: bizLocation });
   for (const [list, key, role] of [['sourceList', 'source', 'source'], ['destinationList', 'destination', 'destination']] as const) {
     const values = event[list];
     if (Array.isArray(values)) {
@@ -285,7 +286,7 @@ function prepareEvent(event: Json, ctx: JsonLdContext, prefix: string, extraCont
   const body: Json = extraContext.length && event['@context'] === undefined ? { '@context': extraContext, ...event, eventID: eventId } : { ...event, eventID: eventId };
   delete body.recordTime;
   return {
-    hash, eventId, type: String(event.type),
+    hash, eventId, clientEventId: typeof event.eventID === 'string' ? event.eventID : null, type: String(event.type),
     action: typeof event.action === 'string' ? event.action : null,
     bizStep: typeof event.bizStep === 'string' ? normalizeCbv(event.bizStep, 'BizStep') : null,
     disposition: typeof event.disposition === 'string' ? normalizeCbv(event.disposition, 'Disp') : null,
@@ -318,9 +319,10 @@ class EventContextResolver {
     const classes = new Set<string>();
     const sites = new Set<string>();
     for (const e of events) {
+      if (e.readPoint) sites.add(e.readPoint);
+      if (e.bizLocation) sites.add(e.bizLocation);
       for (const r of e.refs) {
-        if (r.role === 'read_point' || r.role === 'biz_location') sites.add(r.value);
-        else if (r.role !== 'source' && r.role !== 'destination' && r.role !== 'biz_transaction') {
+        if (r.role !== 'source' && r.role !== 'destination' && r.role !== 'biz_transaction') {
           for (const c of productClassesOf(r.value)) classes.add(c);
         }
       }
@@ -345,7 +347,7 @@ class EventContextResolver {
       (e.bizLocation && this.regionBySite.get(e.bizLocation)) || (e.readPoint && this.regionBySite.get(e.readPoint)) || this.party.region;
     return {
       row: {
-        id: newId('evt', recordTime), event_hash: e.hash, event_id: e.eventId, event_type: e.type, action: e.action,
+        id: newId('evt', recordTime), event_hash: hashBytes(e.hash), event_id: e.clientEventId, event_type: e.type, action: e.action,
         biz_step: e.bizStep, disposition: e.disposition, read_point: e.readPoint, biz_location: e.bizLocation,
         event_time: e.eventTime, event_time_zone_offset: e.offset, record_time: recordTime, captured_by: this.party.partyId,
         capture_id: captureId, category, region, error_declared_at: e.errorDeclaredAt, body: JSON.stringify(e.body),

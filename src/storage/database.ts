@@ -99,10 +99,10 @@ export interface CaptureJobTable {
 export interface EventTable {
   /** Sortable internal id (evt_…), also the distribution key for a sharded store. */
   id: string;
-  /** CBV 2.0 event hash ID; unique, recognises re-sent events. */
-  event_hash: string;
-  /** The eventID as served: the client's own when it sent one, else the hash ID; unique, so a repeated eventID is a re-send. */
-  event_id: string;
+  /** The CBV 2.0 event hash (the 32 bytes of `ni:///sha-256;…`); unique, recognises re-sent events. */
+  event_hash: Buffer;
+  /** The eventID the client sent, else null (the event is then served under its hash ID); unique, so a repeated eventID is a re-send. */
+  event_id: string | null;
   event_type: string;
   action: string | null;
   biz_step: string | null;

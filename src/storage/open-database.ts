@@ -48,6 +48,10 @@ function openSqlite(dataDir: string): Store {
   sqlite.pragma('cache_size = -65536');
   // Identifiers are case-sensitive URIs; SQLite's LIKE is not unless told.
   sqlite.pragma('case_sensitive_like = ON');
+  // Checkpoint the WAL every ~64 MB rather than every 4 MB: capture rewrites the same index pages many times over,
+  // and each page is then copied back once instead of once per commit. journal_size_limit keeps the file bounded.
+  sqlite.pragma('wal_autocheckpoint = 16384');
+  sqlite.pragma('journal_size_limit = 134217728');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     db,

@@ -14,6 +14,7 @@ export interface EventRef {
 
 export interface EventToStore {
   row: EventTable;
+  /** Identifiers to index; readPoint and bizLocation are columns of the row and not repeated here. */
   refs: EventRef[];
 }
 
@@ -77,7 +78,7 @@ const EVENT_COLUMNS = [
 ] as const satisfies readonly (keyof EventTable)[];
 
 const PG_EVENT_TYPES = [
-  'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
+  'text', 'bytea', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
   'int8', 'text', 'int8', 'text', 'text', 'text', 'text', 'int8', 'text',
 ];
 
@@ -137,7 +138,7 @@ export class EventRepository {
         return storedIds;
       },
       async declareError(match, partyId, errorDeclaration, declaredAt) {
-        const row = stmts.findForDeclaration.get(match.eventHash, match.eventId) as { id: string; body: string; captured_by: string; error_declared_at: number | null } | undefined;
+        const row = stmts.findForDeclaration.get(hashBytes(match.eventHash), match.eventId) as { id: string; body: string; captured_by: string; error_declared_at: number | null } | undefined;
         const outcome = declarationOutcome(row, partyId);
         if (outcome === 'declared') stmts.declare.run(withDeclaration(row!.body, errorDeclaration), declaredAt, row!.id);
         return outcome;
@@ -184,9 +185,9 @@ export class EventRepository {
           const batch = events.slice(start, start + PG_BATCH);
           const columns = EVENT_COLUMNS.map((c) => batch.map((e) => e.row[c]));
           const unnest = PG_EVENT_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
-          const res = await client.query<{ id: string; event_hash: string }>(
+          const res = await client.query<{ id: string }>(
             `INSERT INTO event (${EVENT_COLUMNS.join(', ')}) SELECT * FROM unnest(${unnest})
-             ON CONFLICT DO NOTHING RETURNING id, event_hash`,
+             ON CONFLICT DO NOTHING RETURNING id`,
             columns,
           );
           const insertedIds = new Set(res.rows.map((r) => r.id));
@@ -203,7 +204,7 @@ export class EventRepository {
           }
           if (refCols[0].length) {
             await client.query(
-              'INSERT INTO event_ref (event_id, role, type, value) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])',
+              'INSERT INTO event_ref (event_id, role, type, value) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING',
               refCols,
             );
           }
@@ -215,7 +216,7 @@ export class EventRepository {
       async declareError(match, partyId, errorDeclaration, declaredAt) {
         const res = await client.query<{ id: string; body: string; captured_by: string; error_declared_at: number | null }>(
           'SELECT id, body, captured_by, error_declared_at FROM event WHERE event_hash = $1 OR event_id = $2 LIMIT 1 FOR UPDATE',
-          [match.eventHash, match.eventId],
+          [hashBytes(match.eventHash), match.eventId],
         );
         const row = res.rows[0];
         const outcome = declarationOutcome(row, partyId);
@@ -282,7 +283,11 @@ export class EventRepository {
     if (filter.dispositions?.length) q = q.where('disposition', 'in', [...filter.dispositions]);
     if (filter.readPoints?.length) q = q.where('read_point', 'in', [...filter.readPoints]);
     if (filter.bizLocations?.length) q = q.where('biz_location', 'in', [...filter.bizLocations]);
-    if (filter.eventIds?.length) q = q.where('event_id', 'in', [...filter.eventIds]);
+    if (filter.eventIds?.length) {
+      // An eventID that is a CBV 2.0 hash ID is found by the hash; any eventID also by the client's own id.
+      const hashes = filter.eventIds.filter(isHashId).map(hashBytes);
+      q = q.where((eb) => eb.or([eb('event_id', 'in', [...filter.eventIds!]), ...(hashes.length ? [eb('event_hash', 'in', hashes)] : [])]));
+    }
     if (filter.errorDeclared !== undefined) q = q.where('error_declared_at', filter.errorDeclared ? 'is not' : 'is', null);
     if (filter.errorDeclarationTimeGE !== undefined) q = q.where('error_declared_at', '>=', filter.errorDeclarationTimeGE);
     if (filter.errorDeclarationTimeLT !== undefined) q = q.where('error_declared_at', '<', filter.errorDeclarationTimeLT);
@@ -344,12 +349,14 @@ function applyVisibility(
         eb('captured_by', '=', v.partyId),
         ...(v.identities.length
           ? [
+              eb('read_point', 'in', [...v.identities]),
+              eb('biz_location', 'in', [...v.identities]),
               eb.exists(
                 eb
                   .selectFrom('event_ref as vr')
                   .select(sql.lit(1).as('one'))
                   .whereRef('vr.event_id', '=', 'event.id')
-                  .where('vr.role', 'in', ['read_point', 'biz_location', 'source', 'destination'])
+                  .where('vr.role', 'in', ['source', 'destination'])
                   .where('vr.value', 'in', [...v.identities]),
               ),
             ]
@@ -375,7 +382,7 @@ function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {
       `INSERT INTO event (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT DO NOTHING`,
     ),
-    ref: sqlite.prepare('INSERT INTO event_ref (event_id, role, type, value) VALUES (?, ?, ?, ?)'),
+    ref: sqlite.prepare('INSERT OR IGNORE INTO event_ref (event_id, role, type, value) VALUES (?, ?, ?, ?)'),
     job: sqlite.prepare(
       `INSERT INTO capture_job (id, party_id, running, success, error_behaviour, event_count, stored_count, duplicate_count, errors, created_at, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -386,6 +393,20 @@ function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {
     findForDeclaration: sqlite.prepare('SELECT id, body, captured_by, error_declared_at FROM event WHERE event_hash = ? OR event_id = ? LIMIT 1'),
     declare: sqlite.prepare('UPDATE event SET body = ?, error_declared_at = ? WHERE id = ?'),
   };
+}
+
+const HASH_ID = /^ni:\/\/\/sha-256;([0-9a-f]{64})\?ver=CBV2\.0$/;
+
+/** True for a CBV 2.0 hash ID (`ni:///sha-256;<hex>?ver=CBV2.0`). */
+export function isHashId(value: string): boolean {
+  return HASH_ID.test(value);
+}
+
+/** The stored form of an event hash ID: its 32 digest bytes. @throws Error if it is not a CBV 2.0 hash ID */
+export function hashBytes(hashId: string): Buffer {
+  const m = HASH_ID.exec(hashId);
+  if (!m) throw new Error(`not a CBV 2.0 event hash ID: ${hashId}`);
+  return Buffer.from(m[1], 'hex');
 }
 
 function declarationOutcome(row: { captured_by: string; error_declared_at: number | null } | undefined, partyId: string): 'declared' | 'already' | 'not_owner' {

@@ -28,7 +28,7 @@ export async function startServer(config: Config = loadConfig(), options: { logg
     newAdminKey,
     async close() {
       await app.close();
-      await deps.store.close();
+      await deps.close();
     },
   };
 }

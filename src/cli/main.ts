@@ -41,7 +41,7 @@ async function withDeps<T>(opts: StoreOptions, fn: (deps: Deps) => Promise<T>): 
   try {
     return await fn(deps);
   } finally {
-    await deps.store.close();
+    await deps.close();
   }
 }
 

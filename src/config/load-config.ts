@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 
 /** Everything the platform reads from its environment, frozen once at start. */
 export interface Config {
@@ -18,6 +19,8 @@ export interface Config {
   readonly logLevel: string;
   /** Trust X-Forwarded-For from a reverse proxy (SUYUAN_TRUST_PROXY=1); off by default, so a client cannot forge its audited address. */
   readonly trustProxy: boolean;
+  /** Worker threads that check and hash capture events while the main thread writes (SUYUAN_CAPTURE_WORKERS; 0 = in-process). */
+  readonly captureWorkers: number;
 }
 
 /** Reads the environment once; the only place that touches process.env. */
@@ -34,9 +37,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       overrides.captureFileSizeLimit ?? intFrom(env.SUYUAN_CAPTURE_FILE_SIZE_LIMIT, 64 * 1024 * 1024, 'SUYUAN_CAPTURE_FILE_SIZE_LIMIT'),
     publicBaseUrl: overrides.publicBaseUrl ?? (env.SUYUAN_PUBLIC_URL || undefined),
     logLevel: overrides.logLevel ?? env.SUYUAN_LOG_LEVEL ?? 'warn',
+    captureWorkers: overrides.captureWorkers ?? intFrom(env.SUYUAN_CAPTURE_WORKERS, defaultPrepareWorkers(), 'SUYUAN_CAPTURE_WORKERS'),
     trustProxy: overrides.trustProxy ?? ['1', 'true', 'yes'].includes((env.SUYUAN_TRUST_PROXY ?? '').toLowerCase()),
   };
   return Object.freeze(config);
+}
+
+/** One worker per spare core (at most 4), none on a single core. */
+function defaultPrepareWorkers(): number {
+  return Math.max(0, Math.min(availableParallelism() - 1, 4));
 }
 
 function intFrom(raw: string | undefined, fallback: number, name: string): number {

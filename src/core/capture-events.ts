@@ -1,14 +1,14 @@
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { normalizeCbv } from '../domain/epcis/cbv.ts';
-import { documentContext, eventHashId, type JsonLdContext } from '../domain/epcis/event-hash.ts';
-import { validateDocumentEvent, validateEpcisDocument, type SchemaFault } from '../domain/epcis/schema.ts';
-import { normalizeEpcisId } from '../domain/identifiers/index.ts';
-import { hashBytes, type EventRef, type EventToStore } from '../storage/repositories/event.repository.ts';
+import { validateEpcisDocument } from '../domain/epcis/schema.ts';
+import { hashBytes, type EventToStore } from '../storage/repositories/event.repository.ts';
 import type { Actor, PartyActor } from './actor.ts';
 import { requirePartyScope } from './authenticate.ts';
+import { schemaError, type CaptureError, type PreparedEvent, type PrepareResult } from './capture/prepare-events.ts';
 import type { Deps } from './deps.ts';
 import { auditEntry } from './record-audit.ts';
+
+export type { CaptureError } from './capture/prepare-events.ts';
 
 type Json = Record<string, unknown>;
 
@@ -18,7 +18,8 @@ export interface CaptureSource {
   envelope(): Json;
   /** The document's @context, needed before the first event to expand prefixes; undefined for a bare event. */
   context(): unknown;
-  events: AsyncIterable<unknown> | Iterable<unknown>;
+  /** Each event as its raw JSON text (from the streaming splitter) or as a parsed object. */
+  events: AsyncIterable<string | Json> | Iterable<string | Json>;
 }
 
 export interface CaptureOptions {
@@ -28,19 +29,11 @@ export interface CaptureOptions {
   singleEvent?: boolean;
 }
 
-/** One fault in a capture: which event (by index), which field, what is wrong. */
-export interface CaptureError {
-  eventIndex: number | null;
-  field: string;
-  code: string;
-  message: string;
-}
-
 export interface CaptureResult {
   captureId: string;
   eventCount: number;
   storedCount: number;
-  /** Events already held (same CBV 2.0 hash), so not stored again. */
+  /** Events already held (same CBV 2.0 hash or eventID), so not stored again. */
   duplicates: Array<{ eventIndex: number; eventID: string }>;
   /** Events already held that this capture declared erroneous (re-sent with errorDeclaration). */
   corrections: Array<{ eventIndex: number; eventID: string }>;
@@ -49,12 +42,17 @@ export interface CaptureResult {
   errors: CaptureError[];
 }
 
-const BATCH = 1000;
+/** Events per slice handed to preparation: small enough to pipeline within one document, large enough to batch writes. */
+const SLICE = 250;
+/** Slices prepared ahead of the one being written; bounds memory on a streamed 64 MB document. */
+const AHEAD = 2;
+/** Past this many errors in a rollback capture, stop checking: the client has plenty to fix. */
+const MAX_ERRORS = 50;
 
 /**
  * Captures EPCIS events for the calling firm: schema, identifiers and CBV terms checked, each event hashed (CBV 2.0)
  * to recognise re-sends, its product line and region decided, all of it in one transaction with the capture job and
- * the audit entry.
+ * the audit entry. Checking runs in worker threads (deps.preparer) one slice ahead of the writing.
  * @throws invalid `capture_rejected` (details.errors names each event index and field), `capture_limit_exceeded`
  */
 export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSource, options: CaptureOptions = {}): Promise<CaptureResult> {
@@ -69,28 +67,39 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
   const eventIds: string[] = [];
   const resolver = new EventContextResolver(deps, party);
   const writer = await deps.events.openCaptureWriter();
+  const inflight: Array<Promise<PrepareResult>> = [];
+  let slice: Array<string | Json> = [];
+  let sliceStart = 0;
   let eventCount = 0;
   let storedCount = 0;
-  let ctx: JsonLdContext | undefined;
-  let extraContext: unknown[] = [];
-  let pending: Array<{ index: number; prepared: PreparedEvent }> = [];
 
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    await resolver.load(batch.map((p) => p.prepared));
-    const rows = batch.map((p) => resolver.toRow(p.prepared, captureId, recordTime));
+  const dispatch = () => {
+    if (slice.length === 0) return;
+    const request = { startIndex: sliceStart, events: slice, singleEvent: !!options.singleEvent, context: source.context() ?? firstEventContext(slice[0]) };
+    const result = deps.preparer.prepare(request);
+    // A rejection is handled when this slice's turn comes; until then it must not count as unhandled.
+    result.catch(() => undefined);
+    inflight.push(result);
+    sliceStart += slice.length;
+    slice = [];
+  };
+
+  const write = async (result: PrepareResult) => {
+    errors.push(...result.errors);
+    for (const p of result.prepared) eventIds.push(p.eventId);
+    if (errors.length && behaviour === 'rollback') return; // keep checking; nothing will be stored
+    if (result.prepared.length === 0) return;
+    await resolver.load(result.prepared);
+    const rows = result.prepared.map((p) => resolver.toRow(p, captureId, recordTime));
     const stored = await writer.addBatch(rows);
     storedCount += stored.size;
-    for (const [i, p] of batch.entries()) {
+    for (const [i, p] of result.prepared.entries()) {
       if (stored.has(rows[i].row.id)) continue;
-      const declaration = p.prepared.body.errorDeclaration;
-      if (declaration !== undefined) {
+      if (p.errorDeclaration !== undefined) {
         // The same event re-sent with an errorDeclaration is a correction (EPCIS 2.0 §7.4.1.4), not a mere re-send.
-        const outcome = await writer.declareError({ eventHash: p.prepared.hash, eventId: p.prepared.eventId }, party.partyId, declaration, p.prepared.errorDeclaredAt!);
+        const outcome = await writer.declareError({ eventHash: p.hash, eventId: p.eventId }, party.partyId, p.errorDeclaration, p.errorDeclaredAt!);
         if (outcome === 'declared') {
-          corrections.push({ eventIndex: p.index, eventID: p.prepared.eventId });
+          corrections.push({ eventIndex: p.index, eventID: p.eventId });
           continue;
         }
         if (outcome === 'not_owner') {
@@ -99,49 +108,32 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
           continue;
         }
       }
-      duplicates.push({ eventIndex: p.index, eventID: p.prepared.eventId });
+      duplicates.push({ eventIndex: p.index, eventID: p.eventId });
     }
   };
 
   try {
     for await (const raw of source.events) {
-      const index = eventCount++;
-      if (eventCount > deps.config.captureEventLimit) {
+      if (++eventCount > deps.config.captureEventLimit) {
         throw new DomainError('invalid', 'capture_limit_exceeded', `A capture may hold at most ${deps.config.captureEventLimit} events.`, {
           limit: deps.config.captureEventLimit,
         });
       }
-      if (!ctx) {
-        const docContext = source.context() ?? (raw as Json)?.['@context'] ?? [];
-        ctx = documentContext(docContext);
-        extraContext = options.singleEvent ? [] : contextExtras(docContext);
-      }
-      const fieldPrefix = options.singleEvent ? '' : `epcisBody.eventList[${index}]`;
-      const faults = options.singleEvent ? [] : validateDocumentEvent(raw);
-      if (faults.length) {
-        errors.push(...faults.map((f) => schemaError(index, f, fieldPrefix)));
-        if (behaviour === 'rollback' && errors.length >= 50) break;
-        continue;
-      }
-      try {
-        const prepared = prepareEvent(raw as Json, ctx, fieldPrefix, extraContext);
-        eventIds.push(prepared.eventId);
-        if (behaviour === 'rollback' && errors.length) continue; // keep checking, but nothing will be stored
-        pending.push({ index, prepared });
-        if (pending.length >= BATCH) await flush();
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        errors.push({ eventIndex: index, field: String(err.details.field ?? fieldPrefix), code: err.code, message: err.message });
+      slice.push(raw);
+      if (slice.length >= SLICE) {
+        dispatch();
+        while (inflight.length > AHEAD) await write(await inflight.shift()!);
+        if (behaviour === 'rollback' && errors.length >= MAX_ERRORS) break;
       }
     }
+    dispatch();
+    while (inflight.length) await write(await inflight.shift()!);
     const envelope = source.envelope();
     const envelopeFaults = validateEpcisDocument(options.singleEvent ? envelope : withoutEvents(envelope));
     errors.unshift(...envelopeFaults.map((f) => schemaError(null, f, '')));
     if (eventCount === 0 && !options.singleEvent && errors.length === 0) {
       errors.push({ eventIndex: null, field: 'epcisBody.eventList', code: 'empty_document', message: 'The document holds no events.' });
     }
-    if (errors.length && behaviour === 'rollback') throw new RejectedCapture();
-    await flush();
     if (errors.length && behaviour === 'rollback') throw new RejectedCapture();
     const finishedAt = deps.now().toISOString();
     await writer.finish(
@@ -180,129 +172,20 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
 
 class RejectedCapture extends Error {}
 
-function schemaError(index: number | null, f: SchemaFault, prefix: string): CaptureError {
-  const field = f.path === '(document)' ? prefix || '(event)' : prefix && !f.path.startsWith('epcisBody') ? `${prefix}.${f.path}` : f.path;
-  return { eventIndex: index, field, code: 'schema_violation', message: `${field} ${f.message}` };
-}
-
-/** The parts of a document's @context beyond the standard EPCIS context: the namespace prefixes its extensions use. */
-function contextExtras(context: unknown): unknown[] {
-  const entries = Array.isArray(context) ? context : [context];
-  return entries.filter((c) => c && !(typeof c === 'string' && /gs1\.org\/standards\/epcis\/.*epcis-context\.jsonld$/.test(c)));
+/** A standalone event may carry its own @context. */
+function firstEventContext(first: string | Json | undefined): unknown {
+  if (first === undefined) return undefined;
+  if (typeof first !== 'string') return first['@context'];
+  try {
+    return (JSON.parse(first) as Json)['@context'];
+  } catch {
+    return undefined;
+  }
 }
 
 function withoutEvents(envelope: Json): Json {
   const body = (envelope.epcisBody as Json | undefined) ?? {};
   return { ...envelope, epcisBody: { ...body, eventList: [] } };
-}
-
-/** An event checked and reduced to what is stored and indexed. */
-interface PreparedEvent {
-  hash: string;
-  /** The eventID served: the client's own, else the hash ID. */
-  eventId: string;
-  /** The eventID the client sent, if any (stored and unique, so re-sends carrying it are recognised). */
-  clientEventId: string | null;
-  type: string;
-  action: string | null;
-  bizStep: string | null;
-  disposition: string | null;
-  readPoint: string | null;
-  bizLocation: string | null;
-  eventTime: number;
-  offset: string;
-  errorDeclaredAt: number | null;
-  refs: EventRef[];
-  body: Json;
-}
-
-const EPC_LISTS: Array<[string, string]> = [
-  ['epcList', 'epc'],
-  ['childEPCs', 'child'],
-  ['inputEPCList', 'input'],
-  ['outputEPCList', 'output'],
-];
-const QUANTITY_LISTS: Array<[string, string]> = [
-  ['quantityList', 'epc_class'],
-  ['childQuantityList', 'child_class'],
-  ['inputQuantityList', 'input_class'],
-  ['outputQuantityList', 'output_class'],
-];
-
-function prepareEvent(event: Json, ctx: JsonLdContext, prefix: string, extraContext: unknown[]): PreparedEvent {
-  const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
-  const refs: EventRef[] = [];
-  const id = (value: unknown, kind: Parameters<typeof normalizeEpcisId>[1], f: string): string => {
-    if (typeof value !== 'string') throw new DomainError('invalid', 'schema_violation', `${at(f)} must be a string`, { field: at(f) });
-    try {
-      return normalizeEpcisId(value, kind);
-    } catch (err) {
-      if (err instanceof DomainError) throw new DomainError('invalid', err.code, `${at(f)}: ${err.message}`, { ...err.details, field: at(f) });
-      throw err;
-    }
-  };
-  for (const [list, role] of EPC_LISTS) {
-    const values = event[list];
-    if (Array.isArray(values)) values.forEach((v, i) => refs.push({ role, type: '', value: id(v, 'epc', `${list}[${i}]`) }));
-  }
-  if (event.parentID !== undefined) refs.push({ role: 'parent', type: '', value: id(event.parentID, 'epc', 'parentID') });
-  for (const [list, role] of QUANTITY_LISTS) {
-    const values = event[list];
-    if (Array.isArray(values)) {
-      values.forEach((q, i) => refs.push({ role, type: '', value: id((q as Json).epcClass, 'epcClass', `${list}[${i}].epcClass`) }));
-    }
-  }
-  const readPoint = event.readPoint ? id((event.readPoint as Json).id, 'location', 'readPoint.id') : null;
-  const bizLocation = event.bizLocation ? id((event.bizLocation as Json).id, 'location', 'bizLocation.id') : null;
-  for (const [list, key, role] of [['sourceList', 'source', 'source'], ['destinationList', 'destination', 'destination']] as const) {
-    const values = event[list];
-    if (Array.isArray(values)) {
-      values.forEach((s, i) => {
-        const entry = s as Json;
-        const type = normalizeCbv(String(entry.type), 'SDT');
-        // A location-typed source is a site; an owning/possessing party may be named by party or site GLN.
-        const kind = type === 'location' ? 'location' : 'party';
-        refs.push({ role, type, value: id(entry[key], kind, `${list}[${i}].${key}`) });
-      });
-    }
-  }
-  const txs = event.bizTransactionList;
-  if (Array.isArray(txs)) {
-    for (const t of txs as Json[]) {
-      refs.push({ role: 'biz_transaction', type: t.type ? normalizeCbv(String(t.type), 'BTT') : '', value: String(t.bizTransaction) });
-    }
-  }
-  let hash: string;
-  try {
-    hash = eventHashId(event, ctx);
-  } catch (err) {
-    throw new DomainError('invalid', 'unhashable_event', `${at('(event)')}: the event hash could not be computed: ${(err as Error).message}`, {
-      field: prefix || '(event)',
-    });
-  }
-  const eventTime = Date.parse(String(event.eventTime));
-  const eventId = typeof event.eventID === 'string' ? event.eventID : hash;
-  // Keep the document's own namespace prefixes with the event, so its extensions still mean the same when served alone.
-  const body: Json = extraContext.length && event['@context'] === undefined ? { '@context': extraContext, ...event, eventID: eventId } : { ...event, eventID: eventId };
-  delete body.recordTime;
-  return {
-    hash, eventId, clientEventId: typeof event.eventID === 'string' ? event.eventID : null, type: String(event.type),
-    action: typeof event.action === 'string' ? event.action : null,
-    bizStep: typeof event.bizStep === 'string' ? normalizeCbv(event.bizStep, 'BizStep') : null,
-    disposition: typeof event.disposition === 'string' ? normalizeCbv(event.disposition, 'Disp') : null,
-    readPoint, bizLocation, eventTime, offset: String(event.eventTimeZoneOffset ?? '+00:00'), refs, body,
-    errorDeclaredAt: errorDeclarationTime(event, at),
-  };
-}
-
-function errorDeclarationTime(event: Json, at: (f: string) => string): number | null {
-  const declaration = event.errorDeclaration as Json | undefined;
-  if (declaration === undefined) return null;
-  const t = Date.parse(String(declaration?.declarationTime));
-  if (Number.isNaN(t)) {
-    throw new DomainError('invalid', 'schema_violation', `${at('errorDeclaration.declarationTime')} must be a date-time`, { field: at('errorDeclaration.declarationTime') });
-  }
-  return t;
 }
 
 /** Decides product line and region for events, with one lookup of products and sites per batch. */
@@ -315,7 +198,7 @@ class EventContextResolver {
     private readonly party: PartyActor,
   ) {}
 
-  async load(events: PreparedEvent[]): Promise<void> {
+  async load(events: readonly PreparedEvent[]): Promise<void> {
     const classes = new Set<string>();
     const sites = new Set<string>();
     for (const e of events) {
@@ -350,7 +233,7 @@ class EventContextResolver {
         id: newId('evt', recordTime), event_hash: hashBytes(e.hash), event_id: e.clientEventId, event_type: e.type, action: e.action,
         biz_step: e.bizStep, disposition: e.disposition, read_point: e.readPoint, biz_location: e.bizLocation,
         event_time: e.eventTime, event_time_zone_offset: e.offset, record_time: recordTime, captured_by: this.party.partyId,
-        capture_id: captureId, category, region, error_declared_at: e.errorDeclaredAt, body: JSON.stringify(e.body),
+        capture_id: captureId, category, region, error_declared_at: e.errorDeclaredAt, body: e.body,
       },
       refs: e.refs,
     };

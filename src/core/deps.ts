@@ -6,6 +6,7 @@ import { EventRepository } from '../storage/repositories/event.repository.ts';
 import { PartyRepository } from '../storage/repositories/party.repository.ts';
 import { ProductRepository } from '../storage/repositories/product.repository.ts';
 import { SettingRepository } from '../storage/repositories/setting.repository.ts';
+import { createPreparer, type Preparer } from './capture/prepare-pool.ts';
 
 /** What every use case receives: configuration, the store's repositories and a clock. */
 export interface Deps {
@@ -17,11 +18,16 @@ export interface Deps {
   readonly events: EventRepository;
   readonly audit: AuditRepository;
   readonly settings: SettingRepository;
+  /** Checks and hashes capture events, in worker threads when config.captureWorkers > 0. */
+  readonly preparer: Preparer;
   now(): Date;
+  /** Stops the workers and closes the store. */
+  close(): Promise<void>;
 }
 
 /** Wires the repositories over an open store. */
 export function createDeps(config: Config, store: Store, now: () => Date = () => new Date()): Deps {
+  const preparer = createPreparer(config.captureWorkers);
   return {
     config,
     store,
@@ -31,6 +37,11 @@ export function createDeps(config: Config, store: Store, now: () => Date = () =>
     events: new EventRepository(store),
     audit: new AuditRepository(store),
     settings: new SettingRepository(store),
+    preparer,
     now,
+    async close() {
+      await preparer.close();
+      await store.close();
+    },
   };
 }

@@ -40,6 +40,9 @@ function openSqlite(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'suyuan.db');
   const sqlite = new BetterSqlite3(file);
+  // 8 KB pages roughly double capture throughput over the 4 KB default (fewer splits of the hash and identifier
+  // indexes, fewer WAL frames per commit; see bench/README.md). Takes effect only on a new file, before WAL is on.
+  sqlite.pragma('page_size = 8192');
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a killed process (only an OS crash or power loss can drop the last commits).
   sqlite.pragma('synchronous = NORMAL');

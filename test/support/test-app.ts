@@ -72,7 +72,7 @@ export async function createTestApp(dialect: StoreDialect, overrides: Partial<Co
     inject,
     async close() {
       await app.close();
-      await store.close();
+      await deps.close();
       await target.cleanup();
     },
     async party(input = {}, scopes = ['capture', 'query']) {

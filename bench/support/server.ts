@@ -36,14 +36,16 @@ export interface StartOptions {
 export async function startBenchServer(dialect: StoreDialect, options: StartOptions = {}): Promise<BenchServer> {
   const target = await createTestStore(dialect);
   const port = await freePort();
-  const args = [...(options.nodeFlags ?? []), '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'serve', '--data', target.dataDir, '--port', String(port)];
-  const child = spawn(process.execPath, args, {
+  // The server runs as users run it: bin/suyuan.js with its own node flags; extra flags (e.g. --cpu-prof) via NODE_OPTIONS.
+  const args = ['serve', '--data', target.dataDir, '--port', String(port)];
+  const child = spawn(path.join(ROOT, 'bin/suyuan.js'), args, {
     cwd: ROOT,
     env: {
       ...process.env,
       SUYUAN_ADMIN_KEY: ADMIN_KEY,
       DATABASE_URL: target.databaseUrl ?? '',
       SUYUAN_LOG_LEVEL: 'warn',
+      ...(options.nodeFlags?.length ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, ...options.nodeFlags].filter(Boolean).join(' ') } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,7 +23,7 @@ describe('HTTP surface', () => {
     const admin = t.app.routeAccess.filter((r) => r.url.startsWith('/api/v1/admin'));
     assert.ok(admin.length > 0 && admin.every((r) => r.access === 'admin'));
     const publicRoutes = t.app.routeAccess.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
-    assert.deepEqual(publicRoutes.filter((r) => !/^(GET|HEAD) \/(health|api\/v1\/openapi\.json|api\/v1\/public\/)|^OPTIONS \/epcis\/capture$/.test(r)), []);
+    assert.deepEqual(publicRoutes.filter((r) => !/^(GET|HEAD) \/(health|api\/v1\/openapi\.json|api\/v1\/public\/|api\/v1\/ledger\/(tree-head|proof\/))|^OPTIONS \/epcis\/capture$/.test(r)), []);
   });
 
   test('the OpenAPI document lists the API with its schemas and bearer security', async () => {

@@ -8,6 +8,7 @@ import { epcisRoutes } from './routes/epcis/index.ts';
 import { adminRoutes } from './routes/api/v1/admin.ts';
 import { enterpriseRoutes } from './routes/api/v1/enterprise.ts';
 import { publicRoutes } from './routes/api/v1/public.ts';
+import { ledgerRoutes } from './routes/api/v1/ledger.ts';
 
 /** Who may call one route, as declared. */
 export interface RouteAccess {
@@ -67,5 +68,6 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(publicRoutes, { prefix: '/api/v1/public' });
   await app.register(enterpriseRoutes, { prefix: '/api/v1/enterprise', deps });
   await app.register(adminRoutes, { prefix: '/api/v1/admin', deps });
+  await app.register(ledgerRoutes, { prefix: '/api/v1/ledger', deps });
   return app;
 }

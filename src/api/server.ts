@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config/load-config.ts';
 import type { Deps } from '../core/deps.ts';
 import { openPlatform } from '../core/open-platform.ts';
+import { ensureLedgerKey } from '../core/ledger.ts';
 import { ensureAdminKey } from '../core/ensure-admin-key.ts';
 import { buildApp } from './app.ts';
 
@@ -18,6 +19,8 @@ export interface RunningServer {
 export async function startServer(config: Config = loadConfig(), options: { logger?: boolean } = {}): Promise<RunningServer> {
   const deps = await openPlatform(config);
   const newAdminKey = await ensureAdminKey(deps);
+  // The ledger's signing key is made on first start and kept with the data.
+  await ensureLedgerKey(deps);
   const app = await buildApp(deps, { logger: options.logger });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = config.publicBaseUrl ?? address.replace('0.0.0.0', '127.0.0.1');

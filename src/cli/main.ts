@@ -11,6 +11,7 @@ import { loadDemo } from '../core/load-demo.ts';
 import { registerParty } from '../core/register-party.ts';
 import { startServer } from '../api/server.ts';
 import { reportError } from './exit-codes.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
 
 /** The operator acting through the CLI on the store directly: an administrator, audited as `cli`. */
 const CLI_ADMIN: AdminActor = { kind: 'admin', keyId: 'cli' };
@@ -162,6 +163,8 @@ admin.command('audit').description('read the audit log, newest first')
   .option('--actor <id>', 'only this actor').option('--action <name>', 'only this action').option('--since <iso>', 'from').option('--limit <n>', 'how many', '50')
   .addOption(dataOption()).addOption(dbOption())
   .action((o) => withDeps(o, async (deps) => print(await listAuditLog(deps, CLI_ADMIN, { actorId: o.actor, action: o.action, since: o.since, limit: Number(o.limit) }))));
+
+registerVerifyCommand(program);
 
 program.parseAsync(process.argv).catch((err) => {
   process.exitCode = reportError(err);

@@ -236,6 +236,7 @@ class EventContextResolver {
         capture_id: captureId, category, region, error_declared_at: e.errorDeclaredAt, body: e.body,
       },
       refs: e.refs,
+      lineage: e.lineage,
     };
   }
 }

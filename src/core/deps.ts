@@ -6,6 +6,7 @@ import { EventRepository } from '../storage/repositories/event.repository.ts';
 import { PartyRepository } from '../storage/repositories/party.repository.ts';
 import { ProductRepository } from '../storage/repositories/product.repository.ts';
 import { SettingRepository } from '../storage/repositories/setting.repository.ts';
+import { LedgerRepository } from '../storage/repositories/ledger.repository.ts';
 import { createPreparer, type Preparer } from './capture/prepare-pool.ts';
 
 /** What every use case receives: configuration, the store's repositories and a clock. */
@@ -18,6 +19,7 @@ export interface Deps {
   readonly events: EventRepository;
   readonly audit: AuditRepository;
   readonly settings: SettingRepository;
+  readonly ledger: LedgerRepository;
   /** Checks and hashes capture events, in worker threads when config.captureWorkers > 0. */
   readonly preparer: Preparer;
   now(): Date;
@@ -37,6 +39,7 @@ export function createDeps(config: Config, store: Store, now: () => Date = () =>
     events: new EventRepository(store),
     audit: new AuditRepository(store),
     settings: new SettingRepository(store),
+    ledger: new LedgerRepository(store),
     preparer,
     now,
     async close() {

@@ -12,6 +12,47 @@ export interface Database {
   event_ref: EventRefTable;
   audit_log: AuditLogTable;
   setting: SettingTable;
+  lineage_edge: LineageEdgeTable;
+  ledger_leaf: LedgerLeafTable;
+  ledger_node: LedgerNodeTable;
+  ledger_state: LedgerStateTable;
+}
+
+/** An edge of the lineage graph, written when its event is captured (see src/domain/trace/lineage-edge.ts). */
+export interface LineageEdgeTable {
+  from_node: string;
+  kind: string;
+  to_node: string;
+  /** The unit the edge concerns when from/to are parties or sites, else ''. */
+  unit: string;
+  /** The event row (event.id). */
+  event_id: string;
+  event_time: number;
+  /** The party that captured the event: responsible for the link. */
+  party_id: string;
+  quantity: number | null;
+  uom: string | null;
+}
+
+/** Leaf `idx` of the integrity ledger: an event and its hash ID. */
+export interface LedgerLeafTable {
+  idx: number;
+  event_id: string;
+  hash_id: string;
+}
+
+/** A completed perfect subtree (level ≥ 1) of the ledger. */
+export interface LedgerNodeTable {
+  level: number;
+  idx: number;
+  hash: Buffer;
+}
+
+/** The ledger's size and frontier (one row). */
+export interface LedgerStateTable {
+  id: number;
+  tree_size: number;
+  frontier: string;
 }
 
 export interface PartyTable {

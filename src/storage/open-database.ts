@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import { initialMigration } from './migrations/0001-initial.ts';
+import { lineageAndLedgerMigration } from './migrations/0002-lineage-and-ledger.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -83,7 +84,10 @@ function openPostgres(databaseUrl: string): Store {
 }
 
 async function migrateToLatest(store: Store): Promise<void> {
-  const migrations: Record<string, Migration> = { '0001-initial': initialMigration(store.dialect) };
+  const migrations: Record<string, Migration> = {
+    '0001-initial': initialMigration(store.dialect),
+    '0002-lineage-and-ledger': lineageAndLedgerMigration(store.dialect),
+  };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -3,6 +3,8 @@ import { normalizeCbv } from '../../domain/epcis/cbv.ts';
 import { documentContext, eventHashId, type JsonLdContext } from '../../domain/epcis/event-hash.ts';
 import { validateDocumentEvent, type SchemaFault } from '../../domain/epcis/schema.ts';
 import { normalizeEpcisId } from '../../domain/identifiers/index.ts';
+import { lineageEdgesOf } from '../../domain/trace/lineage.ts';
+import type { LineageEdge } from '../../domain/trace/lineage-edge.ts';
 
 type Json = Record<string, unknown>;
 
@@ -114,6 +116,8 @@ export interface PreparedEvent {
   body: string;
   /** The errorDeclaration it carries, if any (a correction when the event is already held). */
   errorDeclaration: unknown;
+  /** The edges the event adds to the lineage graph (issue 3 §1), kept at capture time. */
+  lineage: LineageEdge[];
 }
 
 const EPC_LISTS: Array<[string, string]> = [
@@ -193,6 +197,7 @@ function prepareEvent(index: number, event: Json, ctx: JsonLdContext, prefix: st
     readPoint, bizLocation, eventTime, offset: String(event.eventTimeZoneOffset ?? '+00:00'), refs, body: JSON.stringify(body),
     errorDeclaration: event.errorDeclaration,
     errorDeclaredAt: errorDeclarationTime(event, at),
+    lineage: lineageEdgesOf(event, refs, { readPoint, bizLocation }),
   };
 }
 

@@ -1,6 +1,8 @@
 import { sql, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { AuditLogTable, CaptureJobTable, Database, EventTable } from '../database.ts';
+import type { LineageEdge } from '../../domain/trace/lineage-edge.ts';
+import { appendLedgerPostgres, appendLedgerSqlite, type LedgerEntry } from './ledger.repository.ts';
 
 export type EventRow = Selectable<EventTable>;
 export type CaptureJobRow = Selectable<CaptureJobTable>;
@@ -16,6 +18,8 @@ export interface EventToStore {
   row: EventTable;
   /** Identifiers to index; readPoint and bizLocation are columns of the row and not repeated here. */
   refs: EventRef[];
+  /** Lineage edges the event adds to the graph. */
+  lineage: readonly LineageEdge[];
 }
 
 /** One open capture transaction: all of it is committed by finish(), or none of it. */
@@ -112,6 +116,7 @@ export class EventRepository {
     sqlite.exec('BEGIN IMMEDIATE');
     let stored = 0;
     let total = 0;
+    const ledger: LedgerEntry[] = [];
     const end = async (sqlText: string) => {
       try {
         if (sqlite.inTransaction) sqlite.exec(sqlText);
@@ -131,7 +136,9 @@ export class EventRepository {
           );
           if (info.changes === 0) continue;
           storedIds.add(r.id);
+          ledger.push({ eventId: r.id, hashId: hashIdOf(r.event_hash) });
           for (const ref of e.refs) stmts.ref.run(r.id, ref.role, ref.type, ref.value);
+          for (const l of e.lineage) stmts.lineage.run(l.from, l.kind, l.to, l.unit, r.id, r.event_time, r.captured_by, l.quantity, l.uom);
         }
         stored += storedIds.size;
         total += events.length;
@@ -145,6 +152,7 @@ export class EventRepository {
       },
       async finish(job, audit) {
         try {
+          appendLedgerSqlite(sqlite, ledger);
           const j = { ...job, stored_count: stored, duplicate_count: total - stored };
           stmts.job.run(
             j.id, j.party_id, j.running, j.success, j.error_behaviour, j.event_count, j.stored_count,
@@ -169,6 +177,7 @@ export class EventRepository {
     let stored = 0;
     let total = 0;
     let done = false;
+    const ledger: LedgerEntry[] = [];
     const end = async (sqlText: string) => {
       if (done) return;
       done = true;
@@ -193,14 +202,28 @@ export class EventRepository {
           const insertedIds = new Set(res.rows.map((r) => r.id));
           for (const r of res.rows) storedIds.add(r.id);
           const refCols: [string[], string[], string[], string[]] = [[], [], [], []];
+          const edgeCols: [string[], string[], string[], string[], string[], number[], string[], Array<number | null>, Array<string | null>] = [[], [], [], [], [], [], [], [], []];
           for (const e of batch) {
             if (!insertedIds.has(e.row.id)) continue;
+            ledger.push({ eventId: e.row.id, hashId: hashIdOf(e.row.event_hash) });
             for (const ref of e.refs) {
               refCols[0].push(e.row.id);
               refCols[1].push(ref.role);
               refCols[2].push(ref.type);
               refCols[3].push(ref.value);
             }
+            for (const l of e.lineage) {
+              const values = [l.from, l.kind, l.to, l.unit, e.row.id, e.row.event_time, e.row.captured_by, l.quantity, l.uom] as const;
+              values.forEach((v, i) => (edgeCols[i] as unknown[]).push(v));
+            }
+          }
+          if (edgeCols[0].length) {
+            await client.query(
+              `INSERT INTO lineage_edge (from_node, kind, to_node, unit, event_id, event_time, party_id, quantity, uom)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::text[], $8::float8[], $9::text[])
+               ON CONFLICT DO NOTHING`,
+              edgeCols,
+            );
           }
           if (refCols[0].length) {
             await client.query(
@@ -227,6 +250,7 @@ export class EventRepository {
       },
       async finish(job, audit) {
         try {
+          await appendLedgerPostgres(client, ledger);
           const j = { ...job, stored_count: stored, duplicate_count: total - stored };
           await client.query(
             `INSERT INTO capture_job (id, party_id, running, success, error_behaviour, event_count, stored_count, duplicate_count, errors, created_at, finished_at)
@@ -390,6 +414,9 @@ function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {
     audit: sqlite.prepare(
       'INSERT INTO audit_log (at, actor_id, actor_kind, action, target, outcome, ip, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
+    lineage: sqlite.prepare(
+      'INSERT OR IGNORE INTO lineage_edge (from_node, kind, to_node, unit, event_id, event_time, party_id, quantity, uom) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     findForDeclaration: sqlite.prepare('SELECT id, body, captured_by, error_declared_at FROM event WHERE event_hash = ? OR event_id = ? LIMIT 1'),
     declare: sqlite.prepare('UPDATE event SET body = ?, error_declared_at = ? WHERE id = ?'),
   };
@@ -400,6 +427,11 @@ const HASH_ID = /^ni:\/\/\/sha-256;([0-9a-f]{64})\?ver=CBV2\.0$/;
 /** True for a CBV 2.0 hash ID (`ni:///sha-256;<hex>?ver=CBV2.0`). */
 export function isHashId(value: string): boolean {
   return HASH_ID.test(value);
+}
+
+/** The hash ID (`ni:///sha-256;…?ver=CBV2.0`) of stored hash bytes. */
+export function hashIdOf(bytes: Uint8Array): string {
+  return `ni:///sha-256;${Buffer.from(bytes).toString('hex')}?ver=CBV2.0`;
 }
 
 /** The stored form of an event hash ID: its 32 digest bytes. @throws Error if it is not a CBV 2.0 hash ID */

@@ -9,6 +9,11 @@ export class SettingRepository {
     return row?.value;
   }
 
+  /** Stores the value unless the key exists (first writer wins, across processes). */
+  async insertIfAbsent(key: string, value: string): Promise<void> {
+    await this.store.db.insertInto('setting').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  }
+
   async put(key: string, value: string): Promise<void> {
     await this.store.db
       .insertInto('setting')

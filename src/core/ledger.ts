@@ -1,0 +1,94 @@
+import { DomainError, invalid } from '../domain/errors.ts';
+import { consistencyProofRanges, foldSubtreeHashes, inclusionProofRanges, perfectSubtreesOf, type LeafRange } from '../domain/ledger/merkle.ts';
+import { generateLedgerKey, ledgerPublicKey, signTreeHead, type SignedTreeHead } from '../domain/ledger/tree-head.ts';
+import type { LedgerBundle } from '../domain/ledger/verify-bundle.ts';
+import type { LedgerRepository } from '../storage/repositories/ledger.repository.ts';
+import type { Actor } from './actor.ts';
+import type { Deps } from './deps.ts';
+import { queryEvents } from './query-events.ts';
+import { recordAudit } from './record-audit.ts';
+
+const PRIVATE_KEY = 'ledger.private_key';
+
+/** Makes the ledger's Ed25519 key on first start and keeps it with the data (setting table); returns the PEM. */
+export async function ensureLedgerKey(deps: Deps): Promise<string> {
+  const existing = await deps.settings.find(PRIVATE_KEY);
+  if (existing) return existing;
+  const key = generateLedgerKey();
+  await deps.settings.insertIfAbsent(PRIVATE_KEY, key.privateKeyPem);
+  // Another process may have won the race: use whichever key is stored.
+  return (await deps.settings.find(PRIVATE_KEY))!;
+}
+
+/** The current tree head, signed now. Public. */
+export async function getTreeHead(deps: Deps): Promise<SignedTreeHead> {
+  const pem = await ensureLedgerKey(deps);
+  const state = await deps.ledger.state();
+  return signTreeHead({ treeSize: state.treeSize, rootHash: state.root, timestamp: deps.now().toISOString() }, pem);
+}
+
+/** The ledger's public key, raw Ed25519 in base64. */
+export async function getLedgerPublicKey(deps: Deps): Promise<string> {
+  return Buffer.from(ledgerPublicKey(await ensureLedgerKey(deps))).toString('base64');
+}
+
+/**
+ * The RFC 9162 inclusion proof of an event (by EPCIS eventID) in the tree of `treeSize` leaves (default: current).
+ * Public: it reveals hashes only. @throws not_found `event_not_in_ledger`, invalid `bad_tree_size`
+ */
+export async function proveInclusion(deps: Deps, eventId: string, treeSize?: number) {
+  const ledger = deps.ledger;
+  const row = await deps.events.findEventByEventId(eventId, { kind: 'all' });
+  const leaf = row && (await ledger.findLeafByEventRowId(row.id));
+  if (!leaf) throw new DomainError('not_found', 'event_not_in_ledger', `No event ${eventId} in the ledger.`, { field: 'eventId' });
+  const size = treeSize ?? (await ledger.state()).treeSize;
+  const current = (await ledger.state()).treeSize;
+  if (!Number.isSafeInteger(size) || size <= leaf.idx || size > current) {
+    throw invalid('bad_tree_size', `treeSize must be greater than the leaf index ${leaf.idx} and at most the current size ${current}`, { field: 'treeSize' });
+  }
+  const auditPath = await rangeHashes(ledger, inclusionProofRanges(leaf.idx, size));
+  return { eventHash: leaf.hashId, leafIndex: leaf.idx, treeSize: size, auditPath };
+}
+
+/** The RFC 9162 consistency proof between two tree sizes. Public. @throws invalid `bad_tree_size` */
+export async function proveConsistency(deps: Deps, first: number, second: number) {
+  const ledger = deps.ledger;
+  const current = (await ledger.state()).treeSize;
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second || second > current) {
+    throw invalid('bad_tree_size', `need 0 ≤ first ≤ second ≤ ${current} (the current size)`, { field: first > second || first < 0 ? 'first' : 'second' });
+  }
+  return { first, second, proof: await rangeHashes(ledger, consistencyProofRanges(first, second)) };
+}
+
+/**
+ * A self-contained bundle proving the events a code's records consist of: each event as served, its ledger leaf and
+ * inclusion proof, one signed tree head and the public key — checked offline by `suyuan verify`. Needs a key with
+ * the query scope; shows only events the caller may see.
+ */
+export async function exportLedgerBundle(deps: Deps, actor: Actor, code: string): Promise<LedgerBundle> {
+  // TODO(#3): take the events of the code's full trace once trace-unit lands; for now, the events naming the code.
+  const page = await queryEvents(deps, actor, { MATCH_anyEPC: code, perPage: '1000' }).catch(async (err) => {
+    if (err instanceof DomainError && err.code === 'query_parameter') return queryEvents(deps, actor, { MATCH_anyEPCClass: code, perPage: '1000' });
+    throw err;
+  });
+  const head = await getTreeHead(deps);
+  const entries: LedgerBundle['entries'] = [];
+  for (const event of page.events) {
+    const proof = await proveInclusion(deps, String(event.eventID), head.treeSize);
+    entries.push({ event, eventHash: proof.eventHash, leafIndex: proof.leafIndex, auditPath: proof.auditPath });
+  }
+  await recordAudit(deps, actor, 'ledger.bundle', code, 'ok', { events: entries.length });
+  return { format: 'suyuan-ledger-bundle/v1', code, treeHead: head, publicKey: head.publicKey, entries };
+}
+
+/** Each range's MTH, from the stored perfect subtrees, base64. */
+async function rangeHashes(ledger: LedgerRepository, ranges: LeafRange[]): Promise<string[]> {
+  const tiles = ranges.map(perfectSubtreesOf);
+  const hashes = await ledger.subtreeHashes(tiles.flat());
+  let at = 0;
+  return tiles.map((t) => {
+    const folded = foldSubtreeHashes(hashes.slice(at, at + t.length));
+    at += t.length;
+    return Buffer.from(folded).toString('base64');
+  });
+}

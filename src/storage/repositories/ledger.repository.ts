@@ -1,0 +1,100 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
+import { leafHash, MerkleFrontier, type SubtreeNode } from '../../domain/ledger/merkle.ts';
+import type { Store } from '../open-database.ts';
+
+/** An event to append to the ledger: its row id and its CBV 2.0 hash ID (the leaf). */
+export interface LedgerEntry {
+  eventId: string;
+  hashId: string;
+}
+
+/** The ledger's current size and root, as stored. */
+export interface LedgerState {
+  treeSize: number;
+  root: Uint8Array;
+}
+
+/**
+ * Appends leaves inside a capture's SQLite transaction: reads the frontier, adds each leaf and every completed
+ * subtree above level 0 (level 0 is recomputed from ledger_leaf), writes the new frontier.
+ */
+export function appendLedgerSqlite(sqlite: BetterSqlite3.Database, entries: readonly LedgerEntry[]): void {
+  if (entries.length === 0) return;
+  const state = sqlite.prepare('SELECT frontier FROM ledger_state WHERE id = 1').get() as { frontier: string };
+  const frontier = MerkleFrontier.fromJSON(JSON.parse(state.frontier));
+  const leaf = sqlite.prepare('INSERT INTO ledger_leaf (idx, event_id, hash_id) VALUES (?, ?, ?)');
+  const node = sqlite.prepare('INSERT INTO ledger_node (level, idx, hash) VALUES (?, ?, ?)');
+  for (const e of entries) {
+    leaf.run(frontier.size, e.eventId, e.hashId);
+    frontier.append(leafHash(e.hashId), (n) => {
+      if (n.level > 0) node.run(n.level, n.index, Buffer.from(n.hash));
+    });
+  }
+  sqlite.prepare('UPDATE ledger_state SET tree_size = ?, frontier = ? WHERE id = 1').run(frontier.size, JSON.stringify(frontier.toJSON()));
+}
+
+/** The same inside a PostgreSQL transaction; the row lock on ledger_state orders concurrent captures. */
+export async function appendLedgerPostgres(client: pg.PoolClient, entries: readonly LedgerEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const res = await client.query<{ frontier: string }>('SELECT frontier FROM ledger_state WHERE id = 1 FOR UPDATE');
+  const frontier = MerkleFrontier.fromJSON(JSON.parse(res.rows[0].frontier));
+  const leaves: [number[], string[], string[]] = [[], [], []];
+  const nodes: [number[], number[], Buffer[]] = [[], [], []];
+  for (const e of entries) {
+    leaves[0].push(frontier.size);
+    leaves[1].push(e.eventId);
+    leaves[2].push(e.hashId);
+    frontier.append(leafHash(e.hashId), (n) => {
+      if (n.level > 0) {
+        nodes[0].push(n.level);
+        nodes[1].push(n.index);
+        nodes[2].push(Buffer.from(n.hash));
+      }
+    });
+  }
+  await client.query('INSERT INTO ledger_leaf (idx, event_id, hash_id) SELECT * FROM unnest($1::int8[], $2::text[], $3::text[])', leaves);
+  if (nodes[0].length) await client.query('INSERT INTO ledger_node (level, idx, hash) SELECT * FROM unnest($1::int4[], $2::int8[], $3::bytea[])', nodes);
+  await client.query('UPDATE ledger_state SET tree_size = $1, frontier = $2 WHERE id = 1', [frontier.size, JSON.stringify(frontier.toJSON())]);
+}
+
+/** Reads of the ledger: its state, leaves, and the subtree hashes proofs are made of. */
+export class LedgerRepository {
+  constructor(private readonly store: Store) {}
+
+  async state(): Promise<LedgerState> {
+    const row = await this.store.db.selectFrom('ledger_state').select(['tree_size', 'frontier']).where('id', '=', 1).executeTakeFirstOrThrow();
+    return { treeSize: Number(row.tree_size), root: MerkleFrontier.fromJSON(JSON.parse(row.frontier)).root() };
+  }
+
+  /** The leaf of an event (by row id), if it is in the ledger. */
+  async findLeafByEventRowId(eventRowId: string): Promise<{ idx: number; hashId: string } | undefined> {
+    const row = await this.store.db.selectFrom('ledger_leaf').select(['idx', 'hash_id']).where('event_id', '=', eventRowId).executeTakeFirst();
+    return row ? { idx: Number(row.idx), hashId: row.hash_id } : undefined;
+  }
+
+  /** Hashes of the given perfect subtrees, in order: level 0 from the leaves, higher levels as stored. */
+  async subtreeHashes(nodes: readonly SubtreeNode[]): Promise<Uint8Array[]> {
+    const leafIdx = nodes.filter((n) => n.level === 0).map((n) => n.index);
+    const inner = nodes.filter((n) => n.level > 0);
+    const leaves = new Map<number, Uint8Array>();
+    if (leafIdx.length) {
+      const rows = await this.store.db.selectFrom('ledger_leaf').select(['idx', 'hash_id']).where('idx', 'in', leafIdx).execute();
+      for (const r of rows) leaves.set(Number(r.idx), leafHash(r.hash_id));
+    }
+    const stored = new Map<string, Uint8Array>();
+    if (inner.length) {
+      const rows = await this.store.db
+        .selectFrom('ledger_node')
+        .select(['level', 'idx', 'hash'])
+        .where((eb) => eb.or(inner.map((n) => eb.and([eb('level', '=', n.level), eb('idx', '=', n.index)]))))
+        .execute();
+      for (const r of rows) stored.set(`${r.level}:${r.idx}`, new Uint8Array(r.hash));
+    }
+    return nodes.map((n) => {
+      const h = n.level === 0 ? leaves.get(n.index) : stored.get(`${n.level}:${n.index}`);
+      if (!h) throw new Error(`ledger node ${n.level}:${n.index} is missing`);
+      return h;
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import type { Kysely } from 'kysely';
+import type { Store } from '../open-database.ts';
+import type { Database } from '../database.ts';
+
+/** `lineage_edge` (migration 0002): one edge of the lineage graph kept at capture time (issue 3 §1). */
+export interface LineageEdgeTable {
+  from_node: string;
+  to_node: string;
+  kind: string;
+  /** The unit an edge between parties or sites is about; '' for unit → unit edges. */
+  unit: string;
+  /** Internal event row id (evt_…). */
+  event_id: string;
+  /** Epoch ms. */
+  event_time: number;
+  /** The party that captured the event. */
+  party_id: string;
+  quantity: number | null;
+  uom: string | null;
+}
+
+/** One stored edge, as the walk reads it. */
+export interface LineageEdgeRow {
+  from: string;
+  to: string;
+  kind: string;
+  unit: string;
+  eventRowId: string;
+  eventTime: number;
+  partyId: string;
+  quantity: number | null;
+  uom: string | null;
+}
+
+/** What a trace shows of an event: its served eventID, step, places, region, product line and capturing party. */
+export interface TraceEventRow {
+  id: string;
+  /** The EPCIS eventID served: the client's own, else the CBV 2.0 hash ID. */
+  eventId: string;
+  eventType: string;
+  bizStep: string | null;
+  readPoint: string | null;
+  bizLocation: string | null;
+  region: string | null;
+  category: string | null;
+  capturedBy: string;
+  eventTime: number;
+  timeZoneOffset: string;
+}
+
+type LineageDb = Kysely<Database & { lineage_edge: LineageEdgeTable }>;
+
+/** Batch size of `IN (…)` lookups: under SQLite's variable limit and PostgreSQL's comfortable plan sizes. */
+const CHUNK = 500;
+
+/**
+ * Reads for graph walks over `lineage_edge`. Every read is a batched lookup on one indexed column (`from_node`, the
+ * primary key's prefix; `to_node`, index lineage_edge_to; `unit`, index lineage_edge_unit) or a primary key, with no
+ * joins and no recursive CTEs, so that a sharded PostgreSQL (Citus) runs each as an index lookup per shard: the walk
+ * expands frontier by frontier (see docs/scaling-citus.md).
+ */
+export class LineageRepository {
+  private readonly db: LineageDb;
+
+  constructor(private readonly store: Store) {
+    this.db = store.db as unknown as LineageDb;
+  }
+
+  /**
+   * Every edge that leaves, reaches or is about one of `nodes`: three batched lookups, one per index, merged.
+   * @example `SELECT … FROM lineage_edge WHERE from_node IN ($1…)`, then `to_node IN`, then `unit IN`.
+   */
+  async listEdgesTouching(nodes: readonly string[]): Promise<LineageEdgeRow[]> {
+    if (nodes.length === 0) return [];
+    const seen = new Set<string>();
+    const out: LineageEdgeRow[] = [];
+    for (const column of ['from_node', 'to_node', 'unit'] as const) {
+      for (let i = 0; i < nodes.length; i += CHUNK) {
+        const chunk = nodes.slice(i, i + CHUNK);
+        const rows = await this.db
+          .selectFrom('lineage_edge')
+          .select(['from_node', 'to_node', 'kind', 'unit', 'event_id', 'event_time', 'party_id', 'quantity', 'uom'])
+          .where(column, 'in', chunk)
+          .execute();
+        for (const r of rows) {
+          const key = `${r.from_node}\u0000${r.kind}\u0000${r.to_node}\u0000${r.unit}\u0000${r.event_id}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push({
+            from: r.from_node, to: r.to_node, kind: r.kind, unit: r.unit, eventRowId: r.event_id, eventTime: Number(r.event_time),
+            partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The events behind edges, by internal row id (the event table's distribution key): no body is read. */
+  async listTraceEvents(ids: readonly string[]): Promise<TraceEventRow[]> {
+    const out: TraceEventRow[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.store.db
+        .selectFrom('event')
+        .select(['id', 'event_id', 'event_hash', 'event_type', 'biz_step', 'read_point', 'biz_location', 'region', 'category', 'captured_by', 'event_time', 'event_time_zone_offset'])
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) {
+        out.push({
+          id: r.id,
+          // The served eventID is the client's own, else the hash ID; the hash's 32 bytes give it back without the body.
+          eventId: r.event_id ?? `ni:///sha-256;${Buffer.from(r.event_hash).toString('hex')}?ver=CBV2.0`,
+          eventType: r.event_type, bizStep: r.biz_step, readPoint: r.read_point, bizLocation: r.biz_location, region: r.region,
+          category: r.category, capturedBy: r.captured_by, eventTime: Number(r.event_time), timeZoneOffset: r.event_time_zone_offset,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The source and destination identifiers of events (for a firm's visibility: events naming it or its sites). */
+  async listCounterparties(ids: readonly string[]): Promise<Array<{ eventRowId: string; value: string }>> {
+    const out: Array<{ eventRowId: string; value: string }> = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.store.db
+        .selectFrom('event_ref')
+        .select(['event_id', 'value'])
+        .where('event_id', 'in', ids.slice(i, i + CHUNK))
+        .where('role', 'in', ['source', 'destination'])
+        .execute();
+      for (const r of rows) out.push({ eventRowId: r.event_id, value: r.value });
+    }
+    return out;
+  }
+
+  /** Names of parties by id or by canonical URI. */
+  async listPartyNames(ids: readonly string[], uris: readonly string[]): Promise<Array<{ id: string; uri: string; name: string; region: string }>> {
+    const out: Array<{ id: string; uri: string; name: string; region: string }> = [];
+    for (const [column, values] of [['id', ids], ['uri', uris]] as const) {
+      for (let i = 0; i < values.length; i += CHUNK) {
+        out.push(...(await this.store.db.selectFrom('party').select(['id', 'uri', 'name', 'region']).where(column, 'in', values.slice(i, i + CHUNK)).execute()));
+      }
+    }
+    return out;
+  }
+
+  /** Sites by canonical URI: name, region and owning party. */
+  async listSites(uris: readonly string[]): Promise<Array<{ uri: string; name: string; region: string; partyId: string }>> {
+    const out: Array<{ uri: string; name: string; region: string; partyId: string }> = [];
+    for (let i = 0; i < uris.length; i += CHUNK) {
+      const rows = await this.store.db.selectFrom('site').select(['uri', 'name', 'region', 'party_id']).where('uri', 'in', uris.slice(i, i + CHUNK)).execute();
+      for (const r of rows) out.push({ uri: r.uri, name: r.name, region: r.region, partyId: r.party_id });
+    }
+    return out;
+  }
+
+  /** Product names and lines by class URI. */
+  async listProducts(classUris: readonly string[]): Promise<Array<{ classUri: string; name: string; category: string }>> {
+    const out: Array<{ classUri: string; name: string; category: string }> = [];
+    for (let i = 0; i < classUris.length; i += CHUNK) {
+      const rows = await this.store.db.selectFrom('product').select(['class_uri', 'name', 'category']).where('class_uri', 'in', classUris.slice(i, i + CHUNK)).execute();
+      for (const r of rows) out.push({ classUri: r.class_uri, name: r.name, category: r.category });
+    }
+    return out;
+  }
+}

@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/api/v1/admin.ts';
 import { enterpriseRoutes } from './routes/api/v1/enterprise.ts';
 import { publicRoutes } from './routes/api/v1/public.ts';
 import { ledgerRoutes } from './routes/api/v1/ledger.ts';
+import { quantityRoutes } from './routes/api/v1/quantities.ts';
 
 /** Who may call one route, as declared. */
 export interface RouteAccess {
@@ -69,5 +70,6 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(enterpriseRoutes, { prefix: '/api/v1/enterprise', deps });
   await app.register(adminRoutes, { prefix: '/api/v1/admin', deps });
   await app.register(ledgerRoutes, { prefix: '/api/v1/ledger', deps });
+  await app.register(quantityRoutes, { prefix: '/api/v1', deps });
   return app;
 }

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { getUnitQuantities } from '../../../../core/get-unit-quantities.ts';
+import type { Deps } from '../../../../core/deps.ts';
+import { errorResponses } from '../../../../contracts/common.ts';
+
+const Balance = Type.Object({
+  uom: Type.String({ description: 'UN/ECE Rec 20 code; H87 for counted items' }),
+  received: Type.Number(), produced: Type.Number(), shipped: Type.Number(), transformed: Type.Number(), sold: Type.Number(), destroyed: Type.Number(),
+  onHand: Type.Number(),
+});
+
+/** The quantity ledger of a lot or item (issue 3 §3). */
+export async function quantityRoutes(app: FastifyInstance, opts: { deps: Deps }): Promise<void> {
+  app.get('/quantities', {
+    config: { access: 'any-key' },
+    schema: {
+      summary: 'On hand per holder of a lot or item, and holders that gave out more than they held', tags: ['trace'],
+      querystring: Type.Object({ code: Type.String({ minLength: 1 }) }),
+      response: {
+        200: Type.Object({
+          unit: Type.String(),
+          holders: Type.Array(Type.Object({ partyId: Type.String(), name: Type.Union([Type.String(), Type.Null()]), region: Type.Union([Type.String(), Type.Null()]), balances: Type.Array(Balance) })),
+          anomalies: Type.Array(Type.Object({
+            holder: Type.String(), partyName: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), eventId: Type.String(), eventID: Type.String(), time: Type.String(),
+            movement: Type.String(), quantity: Type.Number(), onHandBefore: Type.Number(), uom: Type.String(),
+          })),
+        }),
+        ...errorResponses(400, 401, 403),
+      },
+    },
+  }, async (request) => getUnitQuantities(opts.deps, request.actor, (request.query as { code: string }).code));
+}

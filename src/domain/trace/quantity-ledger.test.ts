@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { replayQuantities, type Movement } from './quantity-ledger.ts';
+
+const m = (kind: string, from: string | null, to: string | null, quantity: number, time: number, uom = 'KGM'): Movement => ({ kind, from, to, quantity, uom, eventId: `e${time}`, time });
+
+test('received − shipped − transformed − sold − destroyed (+ produced) = on hand, per holder and unit', () => {
+  const { balances, anomalies } = replayQuantities([
+    m('produced', null, 'A', 100, 1),
+    m('shipped', 'A', null, 60, 2),
+    m('received', null, 'B', 60, 3),
+    m('sold', 'B', null, 20.5, 4),
+    m('consumed', 'B', null, 10, 5),
+    m('destroyed', 'B', null, 4.5, 6),
+    m('received', null, 'B', 3, 7, 'H87'),
+  ]);
+  assert.deepEqual(anomalies, []);
+  const a = balances.find((b) => b.holder === 'A')!;
+  assert.deepEqual([a.produced, a.shipped, a.onHand], [100, 60, 40]);
+  const b = balances.find((x) => x.holder === 'B' && x.uom === 'KGM')!;
+  assert.deepEqual([b.received, b.sold, b.transformed, b.destroyed, b.onHand], [60, 20.5, 10, 4.5, 25]);
+  assert.equal(balances.find((x) => x.holder === 'B' && x.uom === 'H87')!.onHand, 3);
+});
+
+test('a holder that gives out more than it held is an anomaly, and the record is kept', () => {
+  const { balances, anomalies } = replayQuantities([m('received', null, 'A', 10, 1), m('shipped', 'A', null, 8, 2), m('shipped', 'A', null, 5, 3), m('transferred', 'A', 'C', 1, 4)]);
+  assert.deepEqual(anomalies.map((a) => [a.holder, a.eventId, a.quantity, a.onHandBefore]), [['A', 'e3', 5, 2], ['A', 'e4', 1, -3]]);
+  assert.equal(balances.find((b) => b.holder === 'A')!.onHand, -4);
+  assert.equal(balances.find((b) => b.holder === 'C')!.onHand, 1);
+});

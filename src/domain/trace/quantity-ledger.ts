@@ -1,0 +1,95 @@
+/**
+ * The quantity ledger of one unit (issue 3 §3): for each holder and unit of measure,
+ * received − shipped − transformed − sold − destroyed (+ produced/commissioned) = on hand,
+ * replayed from the unit's lineage edges in time order. A holder whose stock would go below zero when it ships,
+ * uses, sells or destroys is an anomaly: it gave out more than the records say it held.
+ */
+
+/** A movement of the unit, its ends resolved to holders (party ids) where known. */
+export interface Movement {
+  kind: string;
+  /** The holder losing the quantity, if any. */
+  from: string | null;
+  /** The holder gaining it, if any. */
+  to: string | null;
+  quantity: number;
+  uom: string;
+  eventId: string;
+  time: number;
+}
+
+export interface HolderBalance {
+  holder: string;
+  uom: string;
+  received: number;
+  produced: number;
+  shipped: number;
+  transformed: number;
+  sold: number;
+  destroyed: number;
+  onHand: number;
+}
+
+export interface QuantityAnomaly {
+  holder: string;
+  kind: 'gave_out_more_than_held';
+  eventId: string;
+  time: number;
+  movement: string;
+  quantity: number;
+  onHandBefore: number;
+  uom: string;
+}
+
+/** Which column of the balance each edge kind moves: [loss column of `from`, gain column of `to`]. */
+const EFFECT: Record<string, [keyof HolderBalance | null, keyof HolderBalance | null]> = {
+  commissioned: [null, 'produced'],
+  produced: [null, 'produced'],
+  received: [null, 'received'],
+  shipped: ['shipped', null],
+  transferred: ['shipped', 'received'],
+  consumed: ['transformed', null],
+  sold: ['sold', null],
+  dispensed: ['sold', null],
+  destroyed: ['destroyed', null],
+  decommissioned: ['destroyed', null],
+};
+
+/** True when an edge kind changes quantities (others, such as observed or packed, do not). */
+export function movesQuantity(kind: string): boolean {
+  return kind in EFFECT;
+}
+
+/** Replays movements (already in time order) into balances per holder and unit of measure, and the anomalies. */
+export function replayQuantities(movements: readonly Movement[]): { balances: HolderBalance[]; anomalies: QuantityAnomaly[] } {
+  const balances = new Map<string, HolderBalance>();
+  const anomalies: QuantityAnomaly[] = [];
+  const balanceOf = (holder: string, uom: string) => {
+    const key = `${holder}\u0000${uom}`;
+    let b = balances.get(key);
+    if (!b) {
+      b = { holder, uom, received: 0, produced: 0, shipped: 0, transformed: 0, sold: 0, destroyed: 0, onHand: 0 };
+      balances.set(key, b);
+    }
+    return b;
+  };
+  for (const m of movements) {
+    const effect = EFFECT[m.kind];
+    if (!effect) continue;
+    const [loss, gain] = effect;
+    if (loss && m.from) {
+      const b = balanceOf(m.from, m.uom);
+      if (m.quantity > b.onHand + 1e-9) {
+        anomalies.push({ holder: m.from, kind: 'gave_out_more_than_held', eventId: m.eventId, time: m.time, movement: m.kind, quantity: m.quantity, onHandBefore: b.onHand, uom: m.uom });
+      }
+      (b[loss] as number) += m.quantity;
+      b.onHand -= m.quantity;
+    }
+    if (gain && m.to) {
+      const b = balanceOf(m.to, m.uom);
+      (b[gain] as number) += m.quantity;
+      b.onHand += m.quantity;
+    }
+  }
+  return { balances: [...balances.values()], anomalies };
+}

@@ -1,0 +1,60 @@
+import type { Store } from '../open-database.ts';
+
+/** One movement of a unit, from the lineage edges that are about it, with what the quantity ledger needs. */
+export interface UnitMovement {
+  kind: string;
+  fromNode: string;
+  toNode: string;
+  eventRowId: string;
+  eventTime: number;
+  partyId: string;
+  quantity: number | null;
+  uom: string | null;
+  body: string;
+}
+
+/** Reads for the per-lot quantity ledger (issue 3 §3). */
+export class HoldingRepository {
+  constructor(private readonly store: Store) {}
+
+  /** Every edge about the unit, oldest first, with its event's body (for the served eventID). */
+  async listMovements(unit: string): Promise<UnitMovement[]> {
+    const rows = await this.store.db
+      .selectFrom('lineage_edge as l')
+      .innerJoin('event as e', 'e.id', 'l.event_id')
+      .select(['l.kind', 'l.from_node', 'l.to_node', 'l.event_id', 'l.event_time', 'l.party_id', 'l.quantity', 'l.uom', 'e.body'])
+      .where('l.unit', '=', unit)
+      .orderBy('l.event_time')
+      .orderBy('l.event_id')
+      .execute();
+    return rows.map((r) => ({
+      kind: r.kind, fromNode: r.from_node, toNode: r.to_node, eventRowId: r.event_id, eventTime: Number(r.event_time),
+      partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom, body: r.body,
+    }));
+  }
+
+  /** Which party each party or site URI belongs to, with the party's name and region. */
+  async partiesByUris(uris: readonly string[]): Promise<Map<string, { partyId: string; name: string; region: string }>> {
+    const out = new Map<string, { partyId: string; name: string; region: string }>();
+    if (uris.length === 0) return out;
+    const parties = await this.store.db.selectFrom('party').select(['id', 'uri', 'name', 'region']).where('uri', 'in', [...uris]).execute();
+    for (const p of parties) out.set(p.uri, { partyId: p.id, name: p.name, region: p.region });
+    const sites = await this.store.db
+      .selectFrom('site as s')
+      .innerJoin('party as p', 'p.id', 's.party_id')
+      .select(['s.uri', 'p.id', 'p.name', 's.region'])
+      .where('s.uri', 'in', [...uris])
+      .execute();
+    for (const s of sites) out.set(s.uri, { partyId: s.id, name: s.name, region: s.region });
+    return out;
+  }
+
+  async partiesByIds(ids: readonly string[]): Promise<Map<string, { name: string; region: string }>> {
+    const out = new Map<string, { name: string; region: string }>();
+    if (ids.length === 0) return out;
+    for (const p of await this.store.db.selectFrom('party').select(['id', 'name', 'region']).where('id', 'in', [...ids]).execute()) {
+      out.set(p.id, { name: p.name, region: p.region });
+    }
+    return out;
+  }
+}

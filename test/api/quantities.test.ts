@@ -1,0 +1,70 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadDemo } from '../../src/core/load-demo.ts';
+import { testDialects } from '../support/stores.ts';
+import { ADMIN_KEY, createTestApp, epcisDoc, type TestApp } from '../support/test-app.ts';
+
+const PORK_LOT = 'https://id.gs1.org/01/06970123100014/10/ZR20261103';
+
+for (const dialect of testDialects()) {
+  describe(`quantities per holder on ${dialect} (demo pork chain)`, () => {
+    let t: TestApp;
+    let keys: Record<string, { key: string; partyId: string }>;
+    before(async () => {
+      t = await createTestApp(dialect);
+      const demo = await loadDemo(t.deps, { kind: 'admin', keyId: 'test' });
+      keys = Object.fromEntries(demo.keys.map((k) => [k.name, k]));
+    });
+    after(async () => t?.close());
+
+    const get = (key: string, code = PORK_LOT) => t.inject({ method: 'GET', url: `/api/v1/quantities?code=${encodeURIComponent(code)}`, key });
+    const onHand = (body: { holders: Array<{ partyId: string; balances: Array<{ uom: string; onHand: number }> }> }, partyId: string) =>
+      body.holders.find((h) => h.partyId === partyId)?.balances.find((b) => b.uom === 'KGM')?.onHand;
+
+    test('received − shipped − transformed − sold = on hand, for every holder of the lot', async () => {
+      const res = await get(ADMIN_KEY);
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json();
+      assert.equal(body.unit, PORK_LOT);
+      assert.equal(onHand(body, keys.slaughter.partyId), 0, 'produced 1580, shipped 1580');
+      assert.equal(onHand(body, keys.market.partyId), 780, 'received 1580, shipped 600 + 200');
+      assert.equal(onHand(body, keys.supermarket.partyId), 187.5, 'received 600, sold 412.5');
+      assert.equal(onHand(body, keys.canteen.partyId), 200);
+      const supermarket = body.holders.find((h: { partyId: string }) => h.partyId === keys.supermarket.partyId).balances[0];
+      assert.deepEqual([supermarket.received, supermarket.sold], [600, 412.5]);
+      assert.deepEqual(body.anomalies, []);
+      // The pig lot was consumed by the slaughter (transformed), in head.
+      const pigs = (await get(ADMIN_KEY, (await t.deps.store.db.selectFrom('lineage_edge').select('unit').where('kind', '=', 'consumed').executeTakeFirstOrThrow()).unit)).json();
+      const slaughterPigs = pigs.holders.find((h: { partyId: string }) => h.partyId === keys.slaughter.partyId).balances.find((b: { uom: string }) => b.uom === 'H87');
+      assert.deepEqual([slaughterPigs.received, slaughterPigs.transformed, slaughterPigs.onHand], [20, 20, 0]);
+    });
+
+    test('shipping more than held is flagged to the regulator; the firm sees only its own figures', async () => {
+      const market = keys.market;
+      const marketUri = (await t.inject({ method: 'GET', url: `/api/v1/admin/parties/${market.partyId}`, key: ADMIN_KEY })).json();
+      const over = {
+        type: 'ObjectEvent', eventTime: '2026-11-05T05:00:00+08:00', eventTimeZoneOffset: '+08:00', action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit',
+        quantityList: [{ epcClass: PORK_LOT, quantity: 900, uom: 'KGM' }], readPoint: { id: marketUri.sites[0].uri },
+        sourceList: [{ type: 'owning_party', source: marketUri.uri }],
+      };
+      const res = await t.inject({ method: 'POST', url: '/epcis/capture', key: market.key, payload: epcisDoc([over]) });
+      assert.equal(res.statusCode, 202, res.body);
+      const regulator = await get(keys['reg-agriculture'].key);
+      assert.equal(regulator.statusCode, 200);
+      const anomalies = regulator.json().anomalies;
+      assert.equal(anomalies.length, 1);
+      assert.equal(anomalies[0].holder, market.partyId);
+      assert.equal(anomalies[0].kind, 'gave_out_more_than_held');
+      assert.deepEqual([anomalies[0].quantity, anomalies[0].onHandBefore, anomalies[0].uom], [900, 780, 'KGM']);
+      assert.match(anomalies[0].eventID, /^ni:\/\/\/sha-256;/);
+      assert.equal(onHand(regulator.json(), market.partyId), -120);
+      const firm = (await get(keys.supermarket.key)).json();
+      assert.deepEqual(firm.holders.map((h: { partyId: string }) => h.partyId), [keys.supermarket.partyId]);
+      assert.deepEqual(firm.anomalies, []);
+      assert.equal((await t.inject({ method: 'GET', url: `/api/v1/quantities?code=${encodeURIComponent(PORK_LOT)}` })).statusCode, 401);
+      const bad = await get(ADMIN_KEY, '(01)06970123100013');
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.json().field, 'code');
+    });
+  });
+}

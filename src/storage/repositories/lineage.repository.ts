@@ -1,23 +1,4 @@
-import type { Kysely } from 'kysely';
 import type { Store } from '../open-database.ts';
-import type { Database } from '../database.ts';
-
-/** `lineage_edge` (migration 0002): one edge of the lineage graph kept at capture time (issue 3 §1). */
-export interface LineageEdgeTable {
-  from_node: string;
-  to_node: string;
-  kind: string;
-  /** The unit an edge between parties or sites is about; '' for unit → unit edges. */
-  unit: string;
-  /** Internal event row id (evt_…). */
-  event_id: string;
-  /** Epoch ms. */
-  event_time: number;
-  /** The party that captured the event. */
-  party_id: string;
-  quantity: number | null;
-  uom: string | null;
-}
 
 /** One stored edge, as the walk reads it. */
 export interface LineageEdgeRow {
@@ -48,8 +29,6 @@ export interface TraceEventRow {
   timeZoneOffset: string;
 }
 
-type LineageDb = Kysely<Database & { lineage_edge: LineageEdgeTable }>;
-
 /** Batch size of `IN (…)` lookups: under SQLite's variable limit and PostgreSQL's comfortable plan sizes. */
 const CHUNK = 500;
 
@@ -60,11 +39,7 @@ const CHUNK = 500;
  * expands frontier by frontier (see docs/scaling-citus.md).
  */
 export class LineageRepository {
-  private readonly db: LineageDb;
-
-  constructor(private readonly store: Store) {
-    this.db = store.db as unknown as LineageDb;
-  }
+  constructor(private readonly store: Store) {}
 
   /**
    * Every edge that leaves, reaches or is about one of `nodes`: three batched lookups, one per index, merged.
@@ -77,7 +52,7 @@ export class LineageRepository {
     for (const column of ['from_node', 'to_node', 'unit'] as const) {
       for (let i = 0; i < nodes.length; i += CHUNK) {
         const chunk = nodes.slice(i, i + CHUNK);
-        const rows = await this.db
+        const rows = await this.store.db
           .selectFrom('lineage_edge')
           .select(['from_node', 'to_node', 'kind', 'unit', 'event_id', 'event_time', 'party_id', 'quantity', 'uom'])
           .where(column, 'in', chunk)

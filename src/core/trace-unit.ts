@@ -1,0 +1,416 @@
+import { DomainError, invalid } from '../domain/errors.ts';
+import { parseAnyCode, type ParsedCode } from '../domain/identifiers/index.ts';
+import { DOWN_KINDS, UNIT_TO_UNIT_KINDS, UP_KINDS } from '../domain/trace/lineage.ts';
+import type { EventVisibility } from '../storage/repositories/event.repository.ts';
+import { LineageRepository, type LineageEdgeRow, type TraceEventRow } from '../storage/repositories/lineage.repository.ts';
+import type { Actor } from './actor.ts';
+import { requireScope } from './authenticate.ts';
+import { productClassesOf } from './capture-events.ts';
+import type { Deps } from './deps.ts';
+import { recordAudit } from './record-audit.ts';
+import { eventVisibilityFor } from './visibility.ts';
+
+export type TraceDirection = 'back' | 'forward' | 'both';
+
+export interface TraceInput {
+  code: string;
+  direction?: TraceDirection;
+  depth?: number;
+}
+
+export interface TraceNode {
+  id: string;
+  type: 'unit' | 'party' | 'site';
+  label?: string;
+  /** Units: the product line (A1) of the registered product. */
+  category?: string;
+  /** Parties and sites: GB/T 2260 region. */
+  region?: string;
+  /** Parties: internal id; sites: the owning party's id. */
+  partyId?: string;
+}
+
+export interface TraceParty {
+  id: string;
+  uri?: string;
+  name?: string;
+}
+
+export interface TraceEdge {
+  from: string;
+  to: string;
+  kind: string;
+  /** For edges between parties or sites: the unit they are about. */
+  unit?: string;
+  quantity?: number;
+  uom?: string;
+  /** The EPCIS eventID (client's own, else the CBV 2.0 hash ID). */
+  eventId: string;
+  time: string;
+  party: TraceParty;
+}
+
+export interface TracePlace {
+  id: string;
+  name?: string;
+  region?: string;
+}
+
+export interface TraceStep {
+  time: string;
+  eventId: string;
+  eventType: string;
+  /** The main kind of the step (what it did to the traced units); `kinds` lists all. */
+  kind: string;
+  kinds: string[];
+  bizStep: string | null;
+  place: TracePlace | null;
+  region: string | null;
+  party: TraceParty;
+  units: string[];
+}
+
+export interface TraceResult {
+  root: { code: string; input: string; scheme: string; display: string };
+  direction: TraceDirection;
+  depth: number;
+  nodes: TraceNode[];
+  edges: TraceEdge[];
+  timeline: TraceStep[];
+  /** True when the walk stopped at the node cap before it was done. */
+  truncated: boolean;
+}
+
+export const DEFAULT_TRACE_DEPTH = 10;
+export const MAX_TRACE_DEPTH = 50;
+export const TRACE_NODE_CAP = 5000;
+
+const KIND_ORDER = [
+  'transformed_into', 'commissioned', 'produced', 'consumed', 'shipped', 'received', 'transferred', 'packed', 'unpacked',
+  'associated', 'disassociated', 'in_lot', 'sold', 'dispensed', 'destroyed', 'decommissioned', 'observed',
+];
+
+/**
+ * Traces a unit through the lineage graph kept at capture (issue 3 §2): back towards its origins, forward towards
+ * every holder, or both. What the caller sees follows issue 2's rules: an admin everything; a regulator the events of
+ * its department's product lines in its regions; a firm the events it can see plus one hop beyond, up and down
+ * its chain. The walk expands frontier by frontier with batched lookups (see docs/trace.md).
+ * @throws invalid `invalid_code` | `not_a_unit` | `bad_direction` | `bad_depth` (field named); unauthenticated; forbidden
+ */
+export async function traceUnit(deps: Deps, actor: Actor, input: TraceInput, options: { nodeCap?: number } = {}): Promise<TraceResult> {
+  if (actor.kind === 'public') throw new DomainError('unauthenticated', 'authentication_required', 'An API key is required: send "Authorization: Bearer <key>".');
+  requireScope(actor, 'query');
+  const direction = input.direction ?? 'both';
+  if (direction !== 'back' && direction !== 'forward' && direction !== 'both') {
+    throw invalid('bad_direction', `direction must be back, forward or both, not "${String(direction)}"`, { field: 'direction' });
+  }
+  const depth = input.depth ?? DEFAULT_TRACE_DEPTH;
+  if (!Number.isInteger(depth) || depth < 0 || depth > MAX_TRACE_DEPTH) {
+    throw invalid('bad_depth', `depth must be a whole number from 0 to ${MAX_TRACE_DEPTH}`, { field: 'depth' });
+  }
+  let parsed: ParsedCode;
+  try {
+    parsed = parseAnyCode(String(input.code ?? ''));
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    throw invalid('invalid_code', `code: ${err.message}`, { field: 'code', cause: err.code });
+  }
+  const root = parsed.canonical;
+  if (nodeType(root) !== 'unit' || /^urn:suyuan:(region|hs):/.test(root)) {
+    throw invalid('not_a_unit', `code: ${parsed.display} names a ${parsed.scheme}, not a unit that can be traced`, { field: 'code' });
+  }
+
+  const lineage = (deps as Deps & { lineage?: LineageRepository }).lineage ?? new LineageRepository(deps.store);
+  const policy = await policyFor(deps, actor);
+  const walker = new Walker(lineage, policy, depth, options.nodeCap ?? TRACE_NODE_CAP);
+  if (direction !== 'forward') await walker.walk(root, 'back');
+  if (direction !== 'back') await walker.walk(root, 'forward');
+  const result = await present(deps, lineage, walker, { code: root, input: input.code, scheme: parsed.scheme, display: parsed.display }, direction, depth);
+  await recordAudit(deps, actor, 'trace.read', root, 'ok', { direction, depth, nodes: result.nodes.length, edges: result.edges.length, truncated: result.truncated });
+  return result;
+}
+
+/** Which events' edges an actor sees: all (admin), those in scope (regulator), or visible ones plus one hop (firm). */
+interface Policy {
+  visibility: EventVisibility;
+  oneHopBeyond: boolean;
+}
+
+async function policyFor(deps: Deps, actor: Actor): Promise<Policy> {
+  const visibility = await eventVisibilityFor(deps, actor);
+  return { visibility, oneHopBeyond: visibility.kind === 'party' };
+}
+
+/** Issue 2 §5 for one event: the same rule the event query applies (src/storage/repositories/event.repository.ts). */
+export function eventVisibleTo(v: EventVisibility, e: TraceEventRow, counterparties: readonly string[]): boolean {
+  if (v.kind === 'all') return true;
+  if (v.kind === 'party') {
+    if (e.capturedBy === v.partyId) return true;
+    const ids = v.identities;
+    return (e.readPoint !== null && ids.includes(e.readPoint)) || (e.bizLocation !== null && ids.includes(e.bizLocation)) || counterparties.some((c) => ids.includes(c));
+  }
+  if (e.category === null || e.region === null || !v.categories.includes(e.category)) return false;
+  return v.regionPrefixes.some((p) => e.region!.startsWith(p));
+}
+
+/** How a unit was reached: the time window of its events that belong to the trace, and how it was entered. */
+interface Reach {
+  lo: number;
+  hi: number;
+  /** Entered from one of its contents: a carrier whose other contents are not the traced unit's business. */
+  up: boolean;
+  /** Entered through an edge the caller sees only as the one hop beyond its own links. */
+  hidden: boolean;
+  depth: number;
+}
+
+const edgeKey = (e: LineageEdgeRow) => `${e.from}\u0000${e.kind}\u0000${e.to}\u0000${e.unit}\u0000${e.eventRowId}`;
+
+class Walker {
+  readonly edges = new Map<string, LineageEdgeRow>();
+  readonly units = new Set<string>();
+  readonly events = new Map<string, TraceEventRow>();
+  private readonly visible = new Map<string, boolean>();
+  truncated = false;
+
+  constructor(
+    private readonly lineage: LineageRepository,
+    private readonly policy: Policy,
+    private readonly maxDepth: number,
+    private readonly nodeCap: number,
+  ) {}
+
+  /** One direction from the root, frontier by frontier: each step is one batch of indexed lookups. */
+  async walk(root: string, dir: 'back' | 'forward'): Promise<void> {
+    const reach = new Map<string, Reach>([[root, { lo: -Infinity, hi: Infinity, up: false, hidden: false, depth: 0 }]]);
+    this.units.add(root);
+    let frontier = [root];
+    while (frontier.length && !this.truncated) {
+      const rows = await this.lineage.listEdgesTouching(frontier);
+      await this.loadEvents(rows);
+      const next = new Set<string>();
+      for (const x of frontier) {
+        const r = reach.get(x)!;
+        const mine = rows.filter((e) => (e.from === x || e.to === x || e.unit === x) && e.eventTime >= r.lo && e.eventTime <= r.hi);
+        for (const e of this.allowed(mine, r, dir)) {
+          const moves = this.moves(x, e, r, mine, rows, dir);
+          // depth counts unit → unit hops: at the limit, the unit's own steps still show, its links onward do not.
+          if (moves === null || (moves.length > 0 && r.depth >= this.maxDepth)) continue;
+          this.edges.set(edgeKey(e), e);
+          const hidden = !this.visible.get(e.eventRowId);
+          for (const m of moves) {
+            if (this.units.size >= this.nodeCap && !this.units.has(m.id)) {
+              this.truncated = true;
+              continue;
+            }
+            this.units.add(m.id);
+            const before = reach.get(m.id);
+            const reached: Reach = { lo: m.lo, hi: m.hi, up: m.up, hidden: hidden || r.hidden, depth: r.depth + 1 };
+            if (!before) {
+              reach.set(m.id, reached);
+              next.add(m.id);
+            } else if (reached.lo < before.lo || reached.hi > before.hi || (before.up && !reached.up) || (before.hidden && !reached.hidden)) {
+              reach.set(m.id, {
+                lo: Math.min(before.lo, reached.lo), hi: Math.max(before.hi, reached.hi), up: before.up && reached.up,
+                hidden: before.hidden && reached.hidden, depth: Math.min(before.depth, reached.depth),
+              });
+              next.add(m.id);
+            }
+          }
+        }
+      }
+      frontier = [...next];
+    }
+  }
+
+  /**
+   * The edges of one unit the caller may see: those of visible events; for a firm, also the one hidden event just
+   * before its first visible one (back) or just after its last (forward) — its supplier's and customer's links.
+   */
+  private allowed(mine: LineageEdgeRow[], r: Reach, dir: 'back' | 'forward'): LineageEdgeRow[] {
+    if (this.policy.visibility.kind === 'all') return mine;
+    const visible = mine.filter((e) => this.visible.get(e.eventRowId));
+    if (!this.policy.oneHopBeyond || r.hidden || visible.length === 0) return visible;
+    const times = visible.map((e) => e.eventTime);
+    const hiddenEdges = mine.filter((e) => !this.visible.get(e.eventRowId));
+    let pick: LineageEdgeRow[] = [];
+    if (dir === 'back') {
+      const first = Math.min(...times);
+      const before = hiddenEdges.filter((e) => e.eventTime <= first);
+      const t = Math.max(...before.map((e) => e.eventTime));
+      const ev = before.filter((e) => e.eventTime === t).map((e) => e.eventRowId).sort()[0];
+      pick = before.filter((e) => e.eventRowId === ev);
+    } else {
+      const last = Math.max(...times);
+      const after = hiddenEdges.filter((e) => e.eventTime >= last);
+      const t = Math.min(...after.map((e) => e.eventTime));
+      const ev = after.filter((e) => e.eventTime === t).map((e) => e.eventRowId).sort()[0];
+      pick = after.filter((e) => e.eventRowId === ev);
+    }
+    return [...visible, ...pick];
+  }
+
+  /**
+   * Where an edge of unit `x` leads in this direction: [] for an edge about `x` (custody, sale… shown, not followed),
+   * the units it reaches for unit → unit edges, or null when the edge points the other way and is not shown.
+   */
+  private moves(x: string, e: LineageEdgeRow, r: Reach, mine: LineageEdgeRow[], rows: LineageEdgeRow[], dir: 'back' | 'forward'): Array<{ id: string; lo: number; hi: number; up: boolean }> | null {
+    if (!UNIT_TO_UNIT_KINDS.has(e.kind)) return e.unit === x ? [] : null;
+    const t = e.eventTime;
+    const onward = (id: string) => (dir === 'back' ? { id, lo: -Infinity, hi: t, up: false } : { id, lo: t, hi: Infinity, up: false });
+    if (e.kind === 'transformed_into') {
+      if (dir === 'back' && e.to === x) return [onward(e.from)];
+      if (dir === 'forward' && e.from === x) return [onward(e.to)];
+      return null;
+    }
+    if (UP_KINDS.has(e.kind)) {
+      // child → container
+      if (e.from === x) {
+        // The container carried x from packing until x was taken out again.
+        const out = mine.filter((d) => DOWN_KINDS.has(d.kind) && d.from === e.to && d.to === x && d.eventTime >= t).map((d) => d.eventTime);
+        const lo = Math.max(r.lo, t);
+        const hi = Math.min(r.hi, out.length ? Math.min(...out) : Infinity);
+        return lo <= hi ? [{ id: e.to, lo, hi, up: true }] : null;
+      }
+      if (e.to === x && !r.up) return [onward(e.from)];
+      return null;
+    }
+    // container → child: unpacked, disassociated, in_lot
+    if (e.to === x && e.from !== x) {
+      if (e.kind === 'in_lot') return [{ id: e.from, lo: r.lo, hi: r.hi, up: true }];
+      const packed = mine.filter((p) => UP_KINDS.has(p.kind) && p.from === x && p.to === e.from && p.eventTime <= t).map((p) => p.eventTime);
+      const lo = Math.max(r.lo, packed.length ? Math.max(...packed) : -Infinity);
+      const hi = Math.min(r.hi, t);
+      return lo <= hi ? [{ id: e.from, lo, hi, up: true }] : null;
+    }
+    if (e.from === x && e.to !== x) return r.up ? null : [onward(e.to)];
+    if (e.from === x && e.to === x) {
+      // Unpacked with no children named: every child packed into x before.
+      if (r.up || dir === 'back') return [];
+      const children = rows.filter((p) => UP_KINDS.has(p.kind) && p.to === x && p.eventTime <= t).map((p) => p.from);
+      return [...new Set(children)].map((c) => onward(c));
+    }
+    return null;
+  }
+
+  private async loadEvents(rows: LineageEdgeRow[]): Promise<void> {
+    const missing = [...new Set(rows.map((e) => e.eventRowId))].filter((id) => !this.events.has(id));
+    if (missing.length === 0) return;
+    const events = await this.lineage.listTraceEvents(missing);
+    const counter = new Map<string, string[]>();
+    if (this.policy.visibility.kind === 'party') {
+      for (const c of await this.lineage.listCounterparties(missing)) {
+        const list = counter.get(c.eventRowId) ?? [];
+        list.push(c.value);
+        counter.set(c.eventRowId, list);
+      }
+    }
+    for (const e of events) {
+      this.events.set(e.id, e);
+      this.visible.set(e.id, eventVisibleTo(this.policy.visibility, e, counter.get(e.id) ?? []));
+    }
+  }
+}
+
+/** What kind of node a canonical identifier is: a party, a site, or else a unit. */
+export function nodeType(id: string): 'unit' | 'party' | 'site' {
+  if (id.startsWith('https://id.gs1.org/417/') || id.startsWith('urn:suyuan:party:')) return 'party';
+  if (id.startsWith('https://id.gs1.org/414/') || id.startsWith('urn:suyuan:site:')) return 'site';
+  return 'unit';
+}
+
+async function present(
+  deps: Deps,
+  lineage: LineageRepository,
+  walker: Walker,
+  root: TraceResult['root'],
+  direction: TraceDirection,
+  depth: number,
+): Promise<TraceResult> {
+  const edges = [...walker.edges.values()];
+  const ids = new Set<string>([root.code, ...walker.units]);
+  for (const e of edges) {
+    ids.add(e.from);
+    ids.add(e.to);
+    if (e.unit) ids.add(e.unit);
+  }
+  const usedEvents = [...new Set(edges.map((e) => e.eventRowId))].map((id) => walker.events.get(id)!).filter(Boolean);
+  for (const ev of usedEvents) {
+    const place = ev.bizLocation ?? ev.readPoint;
+    if (place) ids.add(place);
+  }
+  const all = [...ids];
+  const partyIds = [...new Set(edges.map((e) => e.partyId))];
+  const parties = await lineage.listPartyNames(partyIds, all.filter((id) => nodeType(id) === 'party'));
+  const partyById = new Map(parties.map((p) => [p.id, p]));
+  const partyByUri = new Map(parties.map((p) => [p.uri, p]));
+  const sites = new Map((await lineage.listSites(all.filter((id) => nodeType(id) === 'site'))).map((s) => [s.uri, s]));
+  const unitIds = all.filter((id) => nodeType(id) === 'unit');
+  const classOf = new Map(unitIds.map((u) => [u, productClassesOf(u)[0]]));
+  const products = new Map((await lineage.listProducts([...new Set(classOf.values())])).map((p) => [p.classUri, p]));
+
+  for (const p of partyIds) {
+    const row = partyById.get(p);
+    if (row) ids.add(row.uri);
+  }
+  const nodes: TraceNode[] = [...ids].sort().map((id) => {
+    const type = nodeType(id);
+    if (type === 'party') {
+      const p = partyByUri.get(id);
+      return compact({ id, type, label: p?.name, region: p?.region, partyId: p?.id });
+    }
+    if (type === 'site') {
+      const s = sites.get(id);
+      return compact({ id, type, label: s?.name, region: s?.region, partyId: s?.partyId });
+    }
+    const product = products.get(classOf.get(id) ?? id);
+    return compact({ id, type, label: product?.name, category: product?.category });
+  });
+
+  const partyOf = (id: string): TraceParty => {
+    const p = partyById.get(id);
+    return compact({ id, uri: p?.uri, name: p?.name });
+  };
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const outEdges: TraceEdge[] = edges
+    .map((e) => {
+      const ev = walker.events.get(e.eventRowId);
+      return compact({
+        from: e.from, to: e.to, kind: e.kind, unit: e.unit || undefined, quantity: e.quantity ?? undefined, uom: e.uom ?? undefined,
+        eventId: ev?.eventId ?? e.eventRowId, time: iso(e.eventTime), party: partyOf(e.partyId),
+      }) as TraceEdge;
+    })
+    .sort((a, b) => a.time.localeCompare(b.time) || a.eventId.localeCompare(b.eventId) || a.kind.localeCompare(b.kind) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || (a.unit ?? '').localeCompare(b.unit ?? ''));
+
+  const byEvent = new Map<string, LineageEdgeRow[]>();
+  for (const e of edges) byEvent.set(e.eventRowId, [...(byEvent.get(e.eventRowId) ?? []), e]);
+  const timeline: TraceStep[] = [...byEvent.entries()]
+    .map(([rowId, es]) => {
+      const ev = walker.events.get(rowId)!;
+      const kinds = [...new Set(es.map((e) => e.kind))].sort((a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b));
+      const units = new Set<string>();
+      for (const e of es) {
+        if (e.unit) units.add(e.unit);
+        else {
+          units.add(e.from);
+          units.add(e.to);
+        }
+      }
+      const placeId = ev.bizLocation ?? ev.readPoint;
+      const site = placeId ? sites.get(placeId) : undefined;
+      return {
+        time: iso(ev.eventTime), eventId: ev.eventId, eventType: ev.eventType, kind: kinds[0], kinds, bizStep: ev.bizStep,
+        place: placeId ? compact({ id: placeId, name: site?.name, region: site?.region }) : null,
+        region: ev.region, party: partyOf(ev.capturedBy), units: [...units].sort(),
+      };
+    })
+    .sort((a, b) => a.time.localeCompare(b.time) || a.eventId.localeCompare(b.eventId));
+
+  return { root, direction, depth, nodes, edges: outEdges, timeline, truncated: walker.truncated };
+}
+
+/** Drops undefined properties, so responses carry only what is known. */
+function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
+  return o;
+}

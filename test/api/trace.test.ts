@@ -1,0 +1,265 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, epcisDoc, freshGln, ADMIN_KEY, type TestApp } from '../support/test-app.ts';
+import { testDialects } from '../support/stores.ts';
+import { makeLocalCode } from '../../src/domain/identifiers/index.ts';
+import { withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
+import { traceRoutes } from '../../src/api/routes/api/v1/trace.ts';
+
+// GET /api/v1/trace (issue 3 §2) over lineage kept at capture (§1): a pork chain with custody, transformation with
+// quantities, serials in a lot, items → case SSCC → pallet SSCC and unpacking, retail selling; an unrelated dairy chain.
+
+const EID = (n: number) => `urn:uuid:33333333-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`;
+const PORK_GTIN = withCheckDigit('697555010001');
+const MILK_GTIN = withCheckDigit('697555020001');
+const LOT_A = `https://id.gs1.org/01/0${PORK_GTIN}/10/ZA1`;
+const LOT_B = `https://id.gs1.org/01/0${PORK_GTIN}/10/ZB1`;
+const P = (n: number) => `https://id.gs1.org/01/0${PORK_GTIN}/21/P${n}`;
+const C1 = `https://id.gs1.org/00/${withCheckDigit('06975550000000001')}`;
+const C2 = `https://id.gs1.org/00/${withCheckDigit('06975550000000002')}`;
+const PAL = `https://id.gs1.org/00/${withCheckDigit('06975550000000003')}`;
+const MILK = `https://id.gs1.org/01/0${MILK_GTIN}/10/M1`;
+
+const time = (n: number) => `2026-11-${String(n).padStart(2, '0')}T08:00:00.000Z`;
+
+for (const dialect of testDialects()) {
+  describe(`trace (${dialect})`, () => {
+    let t: TestApp;
+    const key: Record<string, string> = {};
+    const alias = new Map<string, string>();
+    let PIG = '';
+
+    const ev = (n: number, type: string, body: Record<string, unknown>) => ({ type, eventID: EID(n), eventTime: time(n), eventTimeZoneOffset: '+00:00', ...body });
+    const owning = (from: string, to: string) => ({ sourceList: [{ type: 'owning_party', source: from }], destinationList: [{ type: 'owning_party', destination: to }] });
+    const q = (epcClass: string, quantity: number, uom: string) => ({ epcClass, quantity, uom });
+
+    async function capture(who: string, events: unknown[]) {
+      const res = await t.inject({ method: 'POST', url: '/epcis/capture', key: key[who], payload: epcisDoc(events) });
+      assert.equal(res.statusCode, 202, res.body);
+      assert.equal(res.json().storedCount, events.length, res.body);
+    }
+
+    async function trace(who: string | undefined, code: string, query = '') {
+      return t.inject({ method: 'GET', url: `/api/v1/trace?code=${encodeURIComponent(code)}${query}`, key: who ? (who === 'admin' ? ADMIN_KEY : key[who]) : undefined });
+    }
+
+    /** The trace's edges as `E<n> kind from>to [unit] qty`, names for ids. */
+    async function edges(who: string, code: string, query = ''): Promise<string[]> {
+      const res = await trace(who, code, query);
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json();
+      return (body.edges as Array<Record<string, unknown>>).map((e) => {
+        const n = Number(String(e.eventId).slice(-2));
+        const unit = e.unit ? ` [${name(e.unit as string)}]` : '';
+        const qty = e.quantity !== undefined ? ` ${e.quantity}${e.uom ?? ''}` : '';
+        return `E${n} ${e.kind} ${name(e.from as string)}>${name(e.to as string)}${unit}${qty}`;
+      }).sort();
+    }
+    const name = (id: string) => alias.get(id) ?? id;
+
+    before(async () => {
+      t = await createTestApp(dialect);
+      if (!t.app.hasRoute({ method: 'GET', url: '/api/v1/trace' })) await t.app.register(traceRoutes, { prefix: '/api/v1', deps: t.deps });
+      const sGln = freshGln(), sSite = freshGln(), rGln = freshGln(), rSite = freshGln(), mGln = freshGln();
+      const farm = await t.party({ name: '绿源养殖', kind: 'farm', region: '441322', sites: [{ localId: 'PIG-01', name: '石湾基地', address: '博罗县石湾镇', region: '441322' }] });
+      const slaughter = await t.party({ gln: sGln, name: '金盛肉联', kind: 'slaughterhouse', region: '441303', sites: [{ gln: sSite, name: '淡水屠宰厂', address: '惠阳区淡水', region: '441303' }] });
+      const retailer = await t.party({ gln: rGln, name: '百佳超市', kind: 'retailer', region: '441302', sites: [{ gln: rSite, name: '下埔店', address: '惠城区下埔路', region: '441302' }] });
+      const market = await t.party({ gln: mGln, name: '东江农批', kind: 'market', region: '441302' });
+      const dairy = await t.party({ name: '高潭牧业', kind: 'farm', region: '441323' });
+      const canteen = await t.party({ name: '实验小学食堂', kind: 'canteen', region: '441302' });
+      const stranger = await t.party({ name: '无关企业', kind: 'producer', region: '441302' });
+      const agri = await t.party({ name: '惠州市农业局', kind: 'regulator', region: '441300', department: 'agriculture', regions: ['441300'] });
+      const agriHuicheng = await t.party({ name: '惠城区农业局', kind: 'regulator', region: '441302', department: 'agriculture', regions: ['441302'] });
+      const foodDrug = await t.party({ name: '惠州市食药监局', kind: 'regulator', region: '441300', department: 'food-drug', regions: ['441300'] });
+      const noQuery = await t.party({ name: '只采集', kind: 'producer', region: '441302' }, ['capture']);
+      Object.assign(key, {
+        farm: farm.key, slaughter: slaughter.key, retailer: retailer.key, market: market.key, dairy: dairy.key, stranger: stranger.key,
+        agri: agri.key, agriHuicheng: agriHuicheng.key, foodDrug: foodDrug.key, noQuery: noQuery.key,
+      });
+      PIG = makeLocalCode({ issuerUscc: farm.uscc, category: 'pig', code: '20261101' });
+      for (const [id, n] of [
+        [farm.uri, 'F'], [slaughter.uri, 'S'], [retailer.uri, 'R'], [market.uri, 'M'], [dairy.uri, 'D'], [canteen.uri, 'Y'],
+        [farm.sites[0].uri, 'F-site'], [slaughter.sites[0].uri, 'S-site'], [retailer.sites[0].uri, 'R-site'],
+        [PIG, 'PIG'], [LOT_A, 'A'], [LOT_B, 'B'], [P(1), 'P1'], [P(2), 'P2'], [P(3), 'P3'], [C1, 'C1'], [C2, 'C2'], [PAL, 'PAL'], [MILK, 'MILK'],
+      ] as const) alias.set(id, n);
+      for (const [who, body] of [
+        ['farm', { localCode: 'pig', name: '生猪', category: 'farm-produce' }],
+        ['slaughter', { gtin: PORK_GTIN, name: '冷鲜猪肉', category: 'farm-produce' }],
+        ['dairy', { gtin: MILK_GTIN, name: '纯牛奶', category: 'food' }],
+      ] as const) {
+        const res = await t.inject({ method: 'POST', url: '/api/v1/enterprise/products', key: key[who], payload: body });
+        assert.equal(res.statusCode, 201, res.body);
+      }
+      const fSite = { id: farm.sites[0].uri }, sS = { id: slaughter.sites[0].uri }, rS = { id: retailer.sites[0].uri };
+      await capture('farm', [
+        ev(1, 'ObjectEvent', { action: 'ADD', bizStep: 'commissioning', quantityList: [q(PIG, 20, 'H87')], readPoint: fSite, bizLocation: fSite }),
+        ev(2, 'ObjectEvent', { action: 'OBSERVE', bizStep: 'shipping', quantityList: [q(PIG, 20, 'H87')], readPoint: fSite, ...owning(farm.uri, slaughter.uri) }),
+      ]);
+      await capture('slaughter', [
+        ev(3, 'ObjectEvent', { action: 'OBSERVE', bizStep: 'receiving', quantityList: [q(PIG, 20, 'H87')], readPoint: sS, bizLocation: sS, ...owning(farm.uri, slaughter.uri) }),
+        ev(4, 'TransformationEvent', { bizStep: 'killing', inputQuantityList: [q(PIG, 20, 'H87')], outputQuantityList: [q(LOT_A, 1000, 'KGM'), q(LOT_B, 500, 'KGM')], readPoint: sS, bizLocation: sS }),
+        ev(5, 'ObjectEvent', { action: 'ADD', bizStep: 'commissioning', epcList: [P(1), P(2), P(3)], readPoint: sS, bizLocation: sS, ilmd: { 'cbvmda:lotNumber': 'ZA1' } }),
+        ev(6, 'AggregationEvent', { action: 'ADD', bizStep: 'packing', parentID: C1, childEPCs: [P(1), P(2)], readPoint: sS }),
+        ev(7, 'AggregationEvent', { action: 'ADD', bizStep: 'packing', parentID: C2, childEPCs: [P(3)], readPoint: sS }),
+        ev(8, 'AggregationEvent', { action: 'ADD', bizStep: 'packing', parentID: PAL, childEPCs: [C1, C2], readPoint: sS }),
+        ev(9, 'ObjectEvent', { action: 'OBSERVE', bizStep: 'shipping', epcList: [PAL], readPoint: sS, ...owning(slaughter.uri, retailer.uri) }),
+        ev(10, 'ObjectEvent', { action: 'OBSERVE', bizStep: 'shipping', quantityList: [q(LOT_B, 500, 'KGM')], readPoint: sS, ...owning(slaughter.uri, market.uri) }),
+      ]);
+      await capture('retailer', [
+        ev(11, 'ObjectEvent', { action: 'OBSERVE', bizStep: 'receiving', epcList: [PAL], readPoint: rS, bizLocation: rS, ...owning(slaughter.uri, retailer.uri) }),
+        ev(12, 'AggregationEvent', { action: 'DELETE', bizStep: 'unpacking', parentID: PAL, childEPCs: [C1, C2], readPoint: rS }),
+        ev(13, 'AggregationEvent', { action: 'DELETE', bizStep: 'unpacking', parentID: C1, readPoint: rS }),
+        ev(14, 'ObjectEvent', { action: 'OBSERVE', bizStep: 'retail_selling', epcList: [P(1)], readPoint: rS, bizLocation: rS }),
+      ]);
+      await capture('market', [
+        ev(15, 'ObjectEvent', { action: 'OBSERVE', bizStep: 'receiving', quantityList: [q(LOT_B, 500, 'KGM')], ...owning(slaughter.uri, market.uri) }),
+      ]);
+      await capture('dairy', [
+        ev(16, 'ObjectEvent', { action: 'ADD', bizStep: 'commissioning', quantityList: [q(MILK, 3200, 'KGM')] }),
+        ev(17, 'ObjectEvent', { action: 'OBSERVE', bizStep: 'shipping', quantityList: [q(MILK, 3000, 'KGM')], ...owning(dairy.uri, canteen.uri) }),
+      ]);
+    });
+    after(async () => t?.close());
+
+    const PIG_OWN = ['E1 commissioned F-site>PIG [PIG] 20H87', 'E2 shipped F>S [PIG] 20H87', 'E3 received F>S [PIG] 20H87', 'E4 consumed PIG>S-site [PIG] 20H87'];
+
+    test('back from a sold pack: its lot and the pig lot it came from, the case and pallet that carried it — no siblings', async () => {
+      assert.deepEqual(await edges('admin', P(1), '&direction=back'), [
+        ...PIG_OWN,
+        'E11 received S>R [PAL]', 'E12 unpacked PAL>C1', 'E13 unpacked C1>C1', 'E14 sold P1>R-site [P1]',
+        'E4 produced S-site>A [A] 1000KGM', 'E4 transformed_into PIG>A 1000KGM',
+        'E5 commissioned S-site>P1 [P1]', 'E5 in_lot A>P1', 'E6 packed P1>C1', 'E8 packed C1>PAL', 'E9 shipped S>R [PAL]',
+      ].sort());
+    });
+
+    test('forward from the pig lot: both pork lots, the packs of lot A, their cases and pallet, the sale, lot B to the market', async () => {
+      const res = await trace('admin', PIG, '&direction=forward');
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json();
+      assert.deepEqual(await edges('admin', PIG, '&direction=forward'), [
+        ...PIG_OWN,
+        'E4 transformed_into PIG>A 1000KGM', 'E4 transformed_into PIG>B 500KGM', 'E4 produced S-site>A [A] 1000KGM', 'E4 produced S-site>B [B] 500KGM',
+        'E5 commissioned S-site>P1 [P1]', 'E5 commissioned S-site>P2 [P2]', 'E5 commissioned S-site>P3 [P3]', 'E5 in_lot A>P1', 'E5 in_lot A>P2', 'E5 in_lot A>P3',
+        'E6 packed P1>C1', 'E6 packed P2>C1', 'E7 packed P3>C2', 'E8 packed C1>PAL', 'E8 packed C2>PAL', 'E9 shipped S>R [PAL]',
+        'E10 shipped S>M [B] 500KGM', 'E11 received S>R [PAL]', 'E12 unpacked PAL>C1', 'E12 unpacked PAL>C2', 'E13 unpacked C1>C1',
+        'E14 sold P1>R-site [P1]', 'E15 received S>M [B] 500KGM',
+      ].sort());
+      assert.equal(body.root.code, PIG);
+      assert.equal(body.truncated, false);
+      // Nodes: units with product names, parties and sites with names and regions.
+      const nodes = new Map((body.nodes as Array<{ id: string }>).map((n) => [name(n.id), n]));
+      assert.deepEqual([...nodes.keys()].sort(), ['A', 'B', 'C1', 'C2', 'F', 'F-site', 'M', 'P1', 'P2', 'P3', 'PAL', 'PIG', 'R', 'R-site', 'S', 'S-site'].sort());
+      assert.deepEqual(nodes.get('PIG'), { id: PIG, type: 'unit', label: '生猪', category: 'farm-produce' });
+      assert.deepEqual(nodes.get('A'), { id: LOT_A, type: 'unit', label: '冷鲜猪肉', category: 'farm-produce' });
+      assert.deepEqual(nodes.get('PAL'), { id: PAL, type: 'unit' });
+      assert.equal((nodes.get('S-site') as { label: string; region: string }).label, '淡水屠宰厂');
+      assert.equal((nodes.get('S-site') as { region: string }).region, '441303');
+      assert.equal((nodes.get('R') as { type: string; label: string }).label, '百佳超市');
+      // Each edge names the event, the time and the responsible party.
+      const kill = (body.edges as Array<Record<string, any>>).find((e) => e.kind === 'transformed_into' && e.to === LOT_A)!;
+      assert.equal(kill.eventId, EID(4));
+      assert.equal(kill.time, time(4));
+      assert.equal(kill.party.name, '金盛肉联');
+      // The timeline: one step per event, in time order.
+      const steps = body.timeline as Array<Record<string, any>>;
+      assert.deepEqual(steps.map((s) => Number(s.eventId.slice(-2))), Array.from({ length: 15 }, (_, i) => i + 1));
+      assert.deepEqual(steps.map((s) => s.kind), [
+        'commissioned', 'shipped', 'received', 'transformed_into', 'commissioned', 'packed', 'packed', 'packed', 'shipped', 'shipped', 'received', 'unpacked', 'unpacked', 'sold', 'received',
+      ]);
+      assert.deepEqual(steps[3], {
+        time: time(4), eventId: EID(4), eventType: 'TransformationEvent', kind: 'transformed_into', kinds: ['transformed_into', 'produced', 'consumed'], bizStep: 'killing',
+        place: { id: [...alias].find(([, v]) => v === 'S-site')![0], name: '淡水屠宰厂', region: '441303' }, region: '441303',
+        party: steps[3].party, units: [LOT_A, LOT_B, PIG].sort(),
+      });
+      assert.equal(steps[3].party.name, '金盛肉联');
+      assert.equal(steps[13].place.name, '下埔店');
+    });
+
+    test('both directions from lot A: its origin and its serials’ destinations; depth limits the hops', async () => {
+      const both = await edges('admin', LOT_A);
+      assert.ok(both.includes('E1 commissioned F-site>PIG [PIG] 20H87'));
+      assert.ok(both.includes('E14 sold P1>R-site [P1]'));
+      assert.ok(!both.some((e) => e.includes('[B]')), 'lot B is a sibling output, not an origin nor a destination of A');
+      assert.deepEqual(await edges('admin', LOT_A, '&depth=0'), ['E4 produced S-site>A [A] 1000KGM']);
+      // One hop back: the pig lot it came from and the packs it was made into (its contents), each with its own steps.
+      assert.deepEqual(await edges('admin', LOT_A, '&depth=1&direction=back'), [
+        ...PIG_OWN, 'E4 produced S-site>A [A] 1000KGM', 'E4 transformed_into PIG>A 1000KGM',
+        'E5 in_lot A>P1', 'E5 in_lot A>P2', 'E5 in_lot A>P3', 'E5 commissioned S-site>P1 [P1]', 'E5 commissioned S-site>P2 [P2]', 'E5 commissioned S-site>P3 [P3]',
+      ].sort());
+      assert.deepEqual(await edges('admin', PIG, '&depth=1&direction=forward'), [
+        ...PIG_OWN, 'E4 transformed_into PIG>A 1000KGM', 'E4 transformed_into PIG>B 500KGM',
+        'E4 produced S-site>A [A] 1000KGM', 'E4 produced S-site>B [B] 500KGM', 'E10 shipped S>M [B] 500KGM', 'E15 received S>M [B] 500KGM',
+      ].sort());
+      // Any accepted form of the code: the element string of the lot traces the same.
+      assert.deepEqual(await edges('admin', `(01)0${PORK_GTIN}(10)ZA1`, '&depth=0'), ['E4 produced S-site>A [A] 1000KGM']);
+    });
+
+    test('the unrelated chain stays apart', async () => {
+      assert.deepEqual(await edges('admin', MILK), ['E16 commissioned MILK>MILK [MILK] 3200KGM', 'E17 shipped D>Y [MILK] 3000KGM']);
+      const pork = await edges('admin', PIG);
+      assert.ok(!pork.some((e) => e.includes('MILK')));
+    });
+
+    test('a firm sees its own links and one step up and down', async () => {
+      // The farm: its own events on the pig lot, and the slaughter that consumed it — not what became of the pork.
+      assert.deepEqual(await edges('farm', PIG), [...PIG_OWN, 'E4 transformed_into PIG>A 1000KGM', 'E4 transformed_into PIG>B 500KGM'].sort());
+      // The retailer, back from the pack it sold: the case it came in (the slaughterhouse's packing), the pallet it
+      // received and unpacked — not the slaughter, the farm or the other packs.
+      assert.deepEqual(await edges('retailer', P(1), '&direction=back'), [
+        'E6 packed P1>C1', 'E9 shipped S>R [PAL]', 'E11 received S>R [PAL]', 'E12 unpacked PAL>C1', 'E13 unpacked C1>C1', 'E14 sold P1>R-site [P1]',
+      ].sort());
+      // The market sees lot B's shipment and receipt and the slaughter that made it, not the farm.
+      assert.deepEqual(await edges('market', LOT_B, '&direction=back'), ['E10 shipped S>M [B] 500KGM', 'E15 received S>M [B] 500KGM', 'E4 produced S-site>B [B] 500KGM', 'E4 transformed_into PIG>B 500KGM'].sort());
+      // A firm with no link to the chain sees nothing of it.
+      const none = await trace('stranger', PIG);
+      assert.equal(none.statusCode, 200);
+      assert.deepEqual(none.json().edges, []);
+      assert.deepEqual(none.json().timeline, []);
+      assert.deepEqual(none.json().nodes.map((n: { id: string }) => n.id), [PIG]);
+    });
+
+    test('a regulator sees everything in its department’s product lines and regions', async () => {
+      const city = await edges('agri', PIG, '&direction=forward');
+      // Farm-produce events anywhere in Huizhou; the SSCC-only events carry no product and so no product line.
+      assert.ok(city.includes('E1 commissioned F-site>PIG [PIG] 20H87'));
+      assert.ok(city.includes('E15 received S>M [B] 500KGM'));
+      assert.ok(city.includes('E14 sold P1>R-site [P1]'));
+      assert.ok(!city.some((e) => e.includes('MILK')));
+      // 惠城区 only: the market's receipt in 惠城区, nothing of the farm (博罗县) or the slaughterhouse (惠阳区).
+      assert.deepEqual(await edges('agriHuicheng', LOT_B), ['E15 received S>M [B] 500KGM']);
+      // Food and drugs: dairy, not pork.
+      assert.deepEqual(await edges('foodDrug', PIG), []);
+      assert.deepEqual(await edges('foodDrug', MILK), ['E16 commissioned MILK>MILK [MILK] 3200KGM', 'E17 shipped D>Y [MILK] 3000KGM']);
+    });
+
+    test('no key → 401, a key without the query scope → 403; every trace is audited', async () => {
+      assert.equal((await trace(undefined, PIG)).statusCode, 401);
+      const res = await trace('noQuery', PIG);
+      assert.equal(res.statusCode, 403, res.body);
+      const audit = await t.inject({ method: 'GET', url: '/api/v1/admin/audit?action=trace.read', key: ADMIN_KEY });
+      assert.equal(audit.statusCode, 200, audit.body);
+      const entries = JSON.stringify(audit.json());
+      assert.match(entries, /trace\.read/);
+      assert.ok(entries.includes(PIG));
+    });
+
+    test('a bad code → 400 naming code; a party code, a bad direction or depth → 400 naming the field', async () => {
+      const bad = await trace('admin', `(01)0${PORK_GTIN.slice(0, -1)}${(Number(PORK_GTIN.at(-1)) + 1) % 10}`);
+      assert.equal(bad.statusCode, 400, bad.body);
+      assert.equal(bad.json().field, 'code');
+      assert.equal(bad.json().code, 'invalid_code');
+      assert.match(bad.json().detail, /check digit/);
+      const party = await trace('admin', 'urn:suyuan:party:' + [...alias].find(([, v]) => v === 'F')![0].split(':').pop());
+      assert.equal(party.statusCode, 400, party.body);
+      assert.equal(party.json().code, 'not_a_unit');
+      assert.equal(party.json().field, 'code');
+      const missing = await t.inject({ method: 'GET', url: '/api/v1/trace', key: ADMIN_KEY });
+      assert.equal(missing.statusCode, 400);
+      assert.equal(missing.json().field, 'code');
+      assert.equal((await trace('admin', PIG, '&direction=sideways')).statusCode, 400);
+      const deep = await trace('admin', PIG, '&depth=51');
+      assert.equal(deep.statusCode, 400);
+      assert.equal(deep.json().field, 'depth');
+    });
+  });
+}

@@ -147,14 +147,14 @@ for (const dialect of testDialects()) {
       assert.equal(body.root.code, PIG);
       assert.equal(body.truncated, false);
       // Nodes: units with product names, parties and sites with names and regions.
-      const nodes = new Map((body.nodes as Array<{ id: string }>).map((n) => [name(n.id), n]));
+      const nodes = new Map((body.nodes as Array<Record<string, string>>).map((n) => [name(n.id), n]));
       assert.deepEqual([...nodes.keys()].sort(), ['A', 'B', 'C1', 'C2', 'F', 'F-site', 'M', 'P1', 'P2', 'P3', 'PAL', 'PIG', 'R', 'R-site', 'S', 'S-site'].sort());
       assert.deepEqual(nodes.get('PIG'), { id: PIG, type: 'unit', label: '生猪', category: 'farm-produce' });
       assert.deepEqual(nodes.get('A'), { id: LOT_A, type: 'unit', label: '冷鲜猪肉', category: 'farm-produce' });
       assert.deepEqual(nodes.get('PAL'), { id: PAL, type: 'unit' });
-      assert.equal((nodes.get('S-site') as { label: string; region: string }).label, '淡水屠宰厂');
-      assert.equal((nodes.get('S-site') as { region: string }).region, '441303');
-      assert.equal((nodes.get('R') as { type: string; label: string }).label, '百佳超市');
+      assert.equal(nodes.get('S-site')!.label, '淡水屠宰厂');
+      assert.equal(nodes.get('S-site')!.region, '441303');
+      assert.equal(nodes.get('R')!.label, '百佳超市');
       // Each edge names the event, the time and the responsible party.
       const kill = (body.edges as Array<Record<string, any>>).find((e) => e.kind === 'transformed_into' && e.to === LOT_A)!;
       assert.equal(kill.eventId, EID(4));

@@ -58,6 +58,7 @@ export function renderTraceTree(t: TraceResult): string {
   }
   const lines: string[] = [`追溯 Trace ${t.root.display} (${t.direction}, depth ${t.depth})${t.truncated ? ' — truncated 已截断' : ''}`];
   const shown = new Set<string>();
+  const printed = new Set<TraceEdge>();
   const walk = (unit: string, indent: string) => {
     shown.add(unit);
     for (const e of about.get(unit) ?? []) {
@@ -66,6 +67,8 @@ export function renderTraceTree(t: TraceResult): string {
       lines.push(`${indent}· ${when(e.time)} ${kind(e.kind)}${qty(e)}${ends} · 责任主体 ${e.party.name ?? e.party.id}${place ? ` · ${place.name ?? place.id}${place.region ? ` (${place.region})` : ''}` : ''}`);
     }
     for (const e of links.get(unit) ?? []) {
+      if (printed.has(e)) continue;
+      printed.add(e);
       const other = e.from === unit ? e.to : e.from;
       const arrow = e.from === unit ? '→' : '←';
       if (other === unit) {

@@ -10,6 +10,8 @@ import { enterpriseRoutes } from './routes/api/v1/enterprise.ts';
 import { publicRoutes } from './routes/api/v1/public.ts';
 import { ledgerRoutes } from './routes/api/v1/ledger.ts';
 import { quantityRoutes } from './routes/api/v1/quantities.ts';
+import { recallRoutes } from './routes/api/v1/recalls.ts';
+import { traceRoutes } from './routes/api/v1/trace.ts';
 
 /** Who may call one route, as declared. */
 export interface RouteAccess {
@@ -71,5 +73,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(adminRoutes, { prefix: '/api/v1/admin', deps });
   await app.register(ledgerRoutes, { prefix: '/api/v1/ledger', deps });
   await app.register(quantityRoutes, { prefix: '/api/v1', deps });
+  await app.register(recallRoutes, { prefix: '/api/v1', deps });
+  await app.register(traceRoutes, { prefix: '/api/v1', deps });
   return app;
 }

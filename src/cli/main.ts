@@ -12,6 +12,7 @@ import { registerParty } from '../core/register-party.ts';
 import { startServer } from '../api/server.ts';
 import { reportError } from './exit-codes.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
+import { registerTraceCommand } from './commands/trace.ts';
 
 /** The operator acting through the CLI on the store directly: an administrator, audited as `cli`. */
 const CLI_ADMIN: AdminActor = { kind: 'admin', keyId: 'cli' };
@@ -165,6 +166,7 @@ admin.command('audit').description('read the audit log, newest first')
   .action((o) => withDeps(o, async (deps) => print(await listAuditLog(deps, CLI_ADMIN, { actorId: o.actor, action: o.action, since: o.since, limit: Number(o.limit) }))));
 
 registerVerifyCommand(program);
+registerTraceCommand(program, withDeps, CLI_ADMIN);
 
 program.parseAsync(process.argv).catch((err) => {
   process.exitCode = reportError(err);

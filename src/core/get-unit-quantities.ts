@@ -6,16 +6,13 @@ import type { Actor } from './actor.ts';
 import { requireScope } from './authenticate.ts';
 import type { Deps } from './deps.ts';
 import { recordAudit } from './record-audit.ts';
+import { toMovement } from './unit-movements.ts';
 
 export interface UnitQuantities {
   unit: string;
   holders: Array<{ partyId: string; name: string | null; region: string | null; balances: Array<Omit<HolderBalance, 'holder'>> }>;
   anomalies: Array<Omit<QuantityAnomaly, 'time'> & { time: string; eventID: string; partyName: string | null }>;
 }
-
-/** Where the holder sits in an edge of each kind: the place end, or a party end of a custody move. */
-const PLACE_IS_FROM = new Set(['commissioned', 'produced']);
-const PLACE_IS_TO = new Set(['consumed', 'sold', 'dispensed', 'destroyed', 'decommissioned']);
 
 /**
  * On hand per holder of a lot or item, and the anomalies — a holder that gave out more than it held (issue 3 §3),
@@ -35,17 +32,7 @@ export async function getUnitQuantities(deps: Deps, actor: Actor, code: string):
   const rows = (await repo.listMovements(unit)).filter((m) => movesQuantity(m.kind));
   const owners = await repo.partiesByUris([...new Set(rows.flatMap((m) => [m.fromNode, m.toNode]))]);
   const holderOf = (node: string, capturer: string) => owners.get(node)?.partyId ?? capturer;
-  const movements: Movement[] = rows.map((m) => {
-    const quantity = m.quantity ?? 1;
-    const uom = m.uom ?? 'H87';
-    const base = { kind: m.kind, quantity, uom, eventId: (JSON.parse(m.body) as { eventID: string }).eventID, time: m.eventTime };
-    if (PLACE_IS_FROM.has(m.kind)) return { ...base, from: null, to: holderOf(m.fromNode, m.partyId) };
-    if (PLACE_IS_TO.has(m.kind)) return { ...base, from: holderOf(m.toNode, m.partyId), to: null };
-    // Custody: source and destination are parties or sites; an end that is the unit itself means "whoever recorded it".
-    const from = m.kind === 'received' ? null : holderOf(m.fromNode, m.partyId);
-    const to = m.kind === 'shipped' ? null : holderOf(m.toNode, m.partyId);
-    return { ...base, from, to };
-  });
+  const movements: Movement[] = rows.map((m) => toMovement(m, holderOf));
   const { balances, anomalies } = replayQuantities(movements);
   const seesAll = actor.kind === 'admin' || (actor.kind === 'party' && actor.partyKind === 'regulator');
   const mine = (holder: string) => seesAll || (actor.kind === 'party' && actor.partyId === holder);

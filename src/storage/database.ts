@@ -16,6 +16,31 @@ export interface Database {
   ledger_leaf: LedgerLeafTable;
   ledger_node: LedgerNodeTable;
   ledger_state: LedgerStateTable;
+  recall: RecallTable;
+  recall_notice: RecallNoticeTable;
+}
+
+/** A recall opened by a regulator. */
+export interface RecallTable {
+  id: string;
+  regulator_id: string;
+  /** JSON array of the recalled codes, canonical. */
+  codes: string;
+  reason: string;
+  severity: string;
+  status: string;
+  created_at: string;
+  closed_at: string | null;
+}
+
+/** A recall notice in a holder's inbox. */
+export interface RecallNoticeTable {
+  id: string;
+  recall_id: string;
+  party_id: string;
+  status: string;
+  created_at: string;
+  acknowledged_at: string | null;
 }
 
 /** An edge of the lineage graph, written when its event is captured (see src/domain/trace/lineage-edge.ts). */

@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import type { Database } from './database.ts';
 import { initialMigration } from './migrations/0001-initial.ts';
 import { lineageAndLedgerMigration } from './migrations/0002-lineage-and-ledger.ts';
+import { recallMigration } from './migrations/0003-recall.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -87,6 +88,7 @@ async function migrateToLatest(store: Store): Promise<void> {
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(store.dialect),
     '0002-lineage-and-ledger': lineageAndLedgerMigration(store.dialect),
+    '0003-recall': recallMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();

@@ -4,7 +4,6 @@ import { createTestApp, epcisDoc, freshGln, ADMIN_KEY, type TestApp } from '../s
 import { testDialects } from '../support/stores.ts';
 import { makeLocalCode } from '../../src/domain/identifiers/index.ts';
 import { withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
-import { traceRoutes } from '../../src/api/routes/api/v1/trace.ts';
 
 // GET /api/v1/trace (issue 3 §2) over lineage kept at capture (§1): a pork chain with custody, transformation with
 // quantities, serials in a lot, items → case SSCC → pallet SSCC and unpacking, retail selling; an unrelated dairy chain.
@@ -59,7 +58,6 @@ for (const dialect of testDialects()) {
 
     before(async () => {
       t = await createTestApp(dialect);
-      if (!t.app.hasRoute({ method: 'GET', url: '/api/v1/trace' })) await t.app.register(traceRoutes, { prefix: '/api/v1', deps: t.deps });
       const sGln = freshGln(), sSite = freshGln(), rGln = freshGln(), rSite = freshGln(), mGln = freshGln();
       const farm = await t.party({ name: '绿源养殖', kind: 'farm', region: '441322', sites: [{ localId: 'PIG-01', name: '石湾基地', address: '博罗县石湾镇', region: '441322' }] });
       const slaughter = await t.party({ gln: sGln, name: '金盛肉联', kind: 'slaughterhouse', region: '441303', sites: [{ gln: sSite, name: '淡水屠宰厂', address: '惠阳区淡水', region: '441303' }] });

@@ -11,7 +11,13 @@ export interface UnitMovement {
   quantity: number | null;
   uom: string | null;
   body: string;
+  /** The unit the movement is about. */
+  unit: string;
+  /** GB/T 2260 code where the event happened. */
+  region: string | null;
 }
+
+const CHUNK = 500;
 
 /** Reads for the per-lot quantity ledger (issue 3 §3). */
 export class HoldingRepository {
@@ -19,18 +25,30 @@ export class HoldingRepository {
 
   /** Every edge about the unit, oldest first, with its event's body (for the served eventID). */
   async listMovements(unit: string): Promise<UnitMovement[]> {
-    const rows = await this.store.db
-      .selectFrom('lineage_edge as l')
-      .innerJoin('event as e', 'e.id', 'l.event_id')
-      .select(['l.kind', 'l.from_node', 'l.to_node', 'l.event_id', 'l.event_time', 'l.party_id', 'l.quantity', 'l.uom', 'e.body'])
-      .where('l.unit', '=', unit)
-      .orderBy('l.event_time')
-      .orderBy('l.event_id')
-      .execute();
-    return rows.map((r) => ({
-      kind: r.kind, fromNode: r.from_node, toNode: r.to_node, eventRowId: r.event_id, eventTime: Number(r.event_time),
-      partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom, body: r.body,
-    }));
+    return this.listMovementsOfUnits([unit]);
+  }
+
+  /** Every edge about any of the units, in batches, oldest first within each unit. */
+  async listMovementsOfUnits(units: readonly string[]): Promise<UnitMovement[]> {
+    const out: UnitMovement[] = [];
+    for (let i = 0; i < units.length; i += CHUNK) {
+      const rows = await this.store.db
+        .selectFrom('lineage_edge as l')
+        .innerJoin('event as e', 'e.id', 'l.event_id')
+        .select(['l.unit', 'l.kind', 'l.from_node', 'l.to_node', 'l.event_id', 'l.event_time', 'l.party_id', 'l.quantity', 'l.uom', 'e.body', 'e.region'])
+        .where('l.unit', 'in', units.slice(i, i + CHUNK))
+        .orderBy('l.unit')
+        .orderBy('l.event_time')
+        .orderBy('l.event_id')
+        .execute();
+      for (const r of rows) {
+        out.push({
+          unit: r.unit, kind: r.kind, fromNode: r.from_node, toNode: r.to_node, eventRowId: r.event_id, eventTime: Number(r.event_time),
+          partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom, body: r.body, region: r.region,
+        });
+      }
+    }
+    return out;
   }
 
   /** Which party each party or site URI belongs to, with the party's name and region. */

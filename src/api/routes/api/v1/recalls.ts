@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { getRecall, openRecall, RECALL_SEVERITIES } from '../../../../core/recall/open-recall.ts';
+import { acknowledgeRecallNotice, listRecallNotices } from '../../../../core/recall/recall-notices.ts';
+import type { Deps } from '../../../../core/deps.ts';
+import { errorResponses } from '../../../../contracts/common.ts';
+
+const Impact = Type.Object({
+  units: Type.Array(Type.Object({ code: Type.String(), product: Type.Union([Type.String(), Type.Null()]), quantity: Type.Union([Type.Number(), Type.Null()]), unit: Type.Union([Type.String(), Type.Null()]) })),
+  holders: Type.Array(Type.Object({ partyId: Type.String(), name: Type.Union([Type.String(), Type.Null()]), region: Type.Union([Type.String(), Type.Null()]), onHand: Type.Array(Type.Object({ code: Type.String(), value: Type.Number(), unit: Type.String() })) })),
+  regions: Type.Array(Type.String(), { description: 'GB/T 2260 districts where affected units were received or sold (销售范围)' }),
+  sold: Type.Array(Type.Object({ region: Type.Union([Type.String(), Type.Null()]), value: Type.Number(), unit: Type.String() })),
+  origins: Type.Array(Type.Object({ code: Type.String(), partyId: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) })),
+  truncated: Type.Boolean(),
+});
+const Recall = Type.Object({
+  id: Type.String(), status: Type.String(), codes: Type.Array(Type.String()), reason: Type.String(), severity: Type.String(), regulatorId: Type.String(),
+  createdAt: Type.String(), closedAt: Type.Union([Type.String(), Type.Null()]), impact: Impact,
+  notices: Type.Array(Type.Object({ partyId: Type.String(), status: Type.String(), acknowledgedAt: Type.Union([Type.String(), Type.Null()]) })),
+});
+const Notice = Type.Object({
+  id: Type.String(), recallId: Type.String(), recallStatus: Type.String(), codes: Type.Array(Type.String()), reason: Type.String(), severity: Type.String(),
+  status: Type.String(), createdAt: Type.String(), acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Recalls (regulators) and recall notices (holders) — issue 3 §4. */
+export async function recallRoutes(app: FastifyInstance, opts: { deps: Deps }): Promise<void> {
+  const { deps } = opts;
+  app.post('/regulator/recalls', {
+    config: { access: 'regulator' },
+    schema: {
+      summary: 'Open a recall: impact assessed, every holder notified', tags: ['regulator'],
+      body: Type.Object({ codes: Type.Array(Type.String(), { minItems: 1, maxItems: 100 }), reason: Type.String({ minLength: 1 }), severity: Type.Union(RECALL_SEVERITIES.map((s) => Type.Literal(s))) }, { additionalProperties: false }),
+      response: { 201: Recall, ...errorResponses(400, 401, 403) },
+    },
+  }, async (request, reply) => reply.status(201).send(await openRecall(deps, request.actor, request.body as never)));
+
+  app.get('/regulator/recalls/:id', {
+    config: { access: 'regulator' },
+    schema: { summary: 'A recall, its impact recomputed now', tags: ['regulator'], params: Type.Object({ id: Type.String() }), response: { 200: Recall, ...errorResponses(401, 403, 404) } },
+  }, async (request) => getRecall(deps, request.actor, (request.params as { id: string }).id));
+
+  app.get('/enterprise/recall-notices', {
+    config: { access: 'party' },
+    schema: { summary: 'Your recall notices (inbox)', tags: ['enterprise'], response: { 200: Type.Array(Notice), ...errorResponses(401, 403) } },
+  }, async (request) => listRecallNotices(deps, request.actor));
+
+  app.post('/enterprise/recall-notices/:id/acknowledge', {
+    config: { access: 'party' },
+    schema: { summary: 'Acknowledge a recall notice', tags: ['enterprise'], params: Type.Object({ id: Type.String() }), response: { 200: Notice, ...errorResponses(401, 403, 404) } },
+  }, async (request) => acknowledgeRecallNotice(deps, request.actor, (request.params as { id: string }).id));
+}

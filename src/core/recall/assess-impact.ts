@@ -1,0 +1,129 @@
+import { replayQuantities, movesQuantity, type Movement } from '../../domain/trace/quantity-ledger.ts';
+import { HoldingRepository } from '../../storage/repositories/holding.repository.ts';
+import { PLACE_IS_FROM, toMovement } from '../unit-movements.ts';
+import { RecallRepository } from '../../storage/repositories/recall.repository.ts';
+import { productClassesOf } from '../capture-events.ts';
+import type { Deps } from '../deps.ts';
+
+/** What a recall reaches (issue 3 §4). */
+export interface RecallImpact {
+  /** Every unit downstream of the recalled codes (and inside recalled containers). */
+  units: Array<{ code: string; product: string | null; quantity: number | null; unit: string | null }>;
+  /** Parties that hold affected units, with what they hold. */
+  holders: Array<{ partyId: string; name: string | null; region: string | null; onHand: Array<{ code: string; value: number; unit: string }> }>;
+  /** GB/T 2260 districts where affected units were received or sold: the sales scope 销售范围. */
+  regions: string[];
+  /** Quantity already sold to consumers, by region. */
+  sold: Array<{ region: string | null; value: number; unit: string }>;
+  /** Upstream sources every recalled code shares. */
+  origins: Array<{ code: string; partyId: string | null; name: string | null }>;
+  truncated: boolean;
+}
+
+const FORWARD = ['transformed_into', 'packed', 'in_lot', 'associated'];
+const NODE_CAP = 1_000_000;
+
+/**
+ * Walks the lineage graph frontier by frontier: first down into what recalled containers hold (a recalled pallet
+ * recalls its cases and items; a recalled lot its serials), then forward from everything affected through
+ * transformations, packing into containers and lots; then replays the affected units' quantities.
+ */
+export async function assessRecallImpact(deps: Deps, codes: readonly string[]): Promise<RecallImpact> {
+  const recalls = new RecallRepository(deps.store);
+  const holdings = new HoldingRepository(deps.store);
+  const affected = new Map<string, { quantity: number | null; uom: string | null }>();
+  let truncated = false;
+  const add = (node: string, quantity: number | null = null, uom: string | null = null) => {
+    if (affected.has(node)) return false;
+    if (affected.size >= NODE_CAP) {
+      truncated = true;
+      return false;
+    }
+    affected.set(node, { quantity, uom });
+    return true;
+  };
+  for (const c of codes) add(c);
+
+  // Down: contents of recalled containers, recursively.
+  for (let frontier = [...codes]; frontier.length; ) {
+    const next: string[] = [];
+    for (const e of await recalls.listUnitEdges(frontier, 'to', ['packed', 'associated'])) if (add(e.from, e.quantity, e.uom)) next.push(e.from);
+    for (const e of await recalls.listUnitEdges(frontier, 'from', ['unpacked', 'in_lot'])) if (e.to !== e.from && add(e.to, e.quantity, e.uom)) next.push(e.to);
+    frontier = next;
+  }
+  // Forward: what affected units became or went into.
+  for (let frontier = [...affected.keys()]; frontier.length; ) {
+    const next: string[] = [];
+    for (const e of await recalls.listUnitEdges(frontier, 'from', FORWARD)) if (add(e.to, e.quantity, e.uom)) next.push(e.to);
+    frontier = next;
+  }
+
+  const unitCodes = [...affected.keys()];
+  const classes = [...new Set(unitCodes.flatMap(productClassesOf))];
+  const products = new Map((await deps.products.listProductsByClassUris(classes)).map((p) => [p.class_uri, p.name]));
+  const units = unitCodes.map((code) => ({
+    code,
+    product: productClassesOf(code).map((c) => products.get(c)).find(Boolean) ?? null,
+    quantity: affected.get(code)!.quantity,
+    unit: affected.get(code)!.uom,
+  }));
+
+  const movements = (await holdings.listMovementsOfUnits(unitCodes)).filter((m) => movesQuantity(m.kind));
+  const owners = await holdings.partiesByUris([...new Set(movements.flatMap((m) => [m.fromNode, m.toNode]))]);
+  const holderOf = (node: string, capturer: string) => owners.get(node)?.partyId ?? capturer;
+  const byUnit = new Map<string, Movement[]>();
+  const regions = new Set<string>();
+  const sold = new Map<string, { region: string | null; value: number; unit: string }>();
+  for (const m of movements) {
+    const mv = toMovement(m, holderOf);
+    let list = byUnit.get(m.unit);
+    if (!list) byUnit.set(m.unit, (list = []));
+    list.push(mv);
+    if ((m.kind === 'received' || m.kind === 'sold' || m.kind === 'dispensed') && m.region) regions.add(m.region);
+    if (m.kind === 'sold' || m.kind === 'dispensed') {
+      const key = `${m.region}\u0000${mv.uom}`;
+      const s = sold.get(key) ?? { region: m.region, value: 0, unit: mv.uom };
+      s.value += mv.quantity;
+      sold.set(key, s);
+    }
+  }
+  const onHand = new Map<string, Array<{ code: string; value: number; unit: string }>>();
+  for (const [unit, list] of byUnit) {
+    for (const b of replayQuantities(list).balances) {
+      if (b.onHand <= 1e-9) continue;
+      const l = onHand.get(b.holder) ?? [];
+      l.push({ code: unit, value: b.onHand, unit: b.uom });
+      onHand.set(b.holder, l);
+    }
+  }
+  const names = await holdings.partiesByIds([...onHand.keys()]);
+  const holders = [...onHand.entries()].map(([partyId, list]) => ({ partyId, name: names.get(partyId)?.name ?? null, region: names.get(partyId)?.region ?? null, onHand: list }));
+
+  return { units, holders, regions: [...regions].sort(), sold: [...sold.values()], origins: await sharedOrigins(recalls, holdings, codes), truncated };
+}
+
+/** The origins (units with nothing upstream) each recalled code leads back to, kept where every code shares them. */
+async function sharedOrigins(recalls: RecallRepository, holdings: HoldingRepository, codes: readonly string[]) {
+  let shared: Set<string> | undefined;
+  for (const code of codes) {
+    const seen = new Set([code]);
+    const origins = new Set<string>();
+    for (let frontier = [code]; frontier.length; ) {
+      const edges = await recalls.listUnitEdges(frontier, 'to', ['transformed_into', 'in_lot']);
+      const next: string[] = [];
+      const hasUpstream = new Set(edges.map((e) => e.to));
+      for (const n of frontier) if (!hasUpstream.has(n)) origins.add(n);
+      for (const e of edges) if (!seen.has(e.from)) {
+        seen.add(e.from);
+        next.push(e.from);
+      }
+      frontier = next;
+    }
+    shared = shared ? new Set([...shared].filter((o) => origins.has(o))) : origins;
+  }
+  const list = [...(shared ?? [])];
+  const makers = new Map<string, string>();
+  for (const m of await holdings.listMovementsOfUnits(list)) if (PLACE_IS_FROM.has(m.kind) && !makers.has(m.unit)) makers.set(m.unit, m.partyId);
+  const names = await holdings.partiesByIds([...new Set(makers.values())]);
+  return list.map((code) => ({ code, partyId: makers.get(code) ?? null, name: names.get(makers.get(code) ?? '')?.name ?? null }));
+}

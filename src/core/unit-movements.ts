@@ -1,0 +1,22 @@
+import type { Movement } from '../domain/trace/quantity-ledger.ts';
+import type { UnitMovement } from '../storage/repositories/holding.repository.ts';
+
+/** Edge kinds whose holder is the place at the edge's start (what was made there). */
+export const PLACE_IS_FROM = new Set(['commissioned', 'produced']);
+/** Edge kinds whose holder is the place at the edge's end (what was used up, sold or destroyed there). */
+export const PLACE_IS_TO = new Set(['consumed', 'sold', 'dispensed', 'destroyed', 'decommissioned']);
+
+/**
+ * A stored movement with its holders resolved: a party or site URI names its party; an end that is the unit itself
+ * stands for the party that recorded the event. Shared by the quantity ledger and recall impact.
+ */
+export function toMovement(m: UnitMovement, holderOf: (node: string, capturer: string) => string): Movement {
+  const quantity = m.quantity ?? 1;
+  const uom = m.uom ?? 'H87';
+  const base = { kind: m.kind, quantity, uom, eventId: (JSON.parse(m.body) as { eventID: string }).eventID, time: m.eventTime };
+  if (PLACE_IS_FROM.has(m.kind)) return { ...base, from: null, to: holderOf(m.fromNode, m.partyId) };
+  if (PLACE_IS_TO.has(m.kind)) return { ...base, from: holderOf(m.toNode, m.partyId), to: null };
+  const from = m.kind === 'received' ? null : holderOf(m.fromNode, m.partyId);
+  const to = m.kind === 'shipped' ? null : holderOf(m.toNode, m.partyId);
+  return { ...base, from, to };
+}

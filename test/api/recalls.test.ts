@@ -1,0 +1,84 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadDemo } from '../../src/core/load-demo.ts';
+import { testDialects } from '../support/stores.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
+
+const PORK_LOT = 'https://id.gs1.org/01/06970123100014/10/ZR20261103';
+const CARTON_LOT = 'https://id.gs1.org/01/06970123200011/10/LY261106';
+
+for (const dialect of testDialects()) {
+  describe(`recalls on ${dialect} (demo chains)`, () => {
+    let t: TestApp;
+    let keys: Record<string, { key: string; partyId: string }>;
+    let pigLot: string;
+    let milkLot: string;
+    before(async () => {
+      t = await createTestApp(dialect);
+      const demo = await loadDemo(t.deps, { kind: 'admin', keyId: 'test' });
+      keys = Object.fromEntries(demo.keys.map((k) => [k.name, k]));
+      const inputs = await t.deps.store.db.selectFrom('lineage_edge').select(['from_node', 'to_node']).where('kind', '=', 'transformed_into').execute();
+      pigLot = inputs.find((e) => e.to_node === PORK_LOT)!.from_node;
+      milkLot = inputs.find((e) => e.to_node === CARTON_LOT)!.from_node;
+    });
+    after(async () => t?.close());
+
+    const open = (key: string, body: unknown) => t.inject({ method: 'POST', url: '/api/v1/regulator/recalls', key, payload: body });
+
+    test('a recall of the pig lot reaches the pork, every holder with its stock, the sales scope and the origin', async () => {
+      const res = await open(keys['reg-agriculture'].key, { codes: [pigLot], reason: '非洲猪瘟疫点排查 ASF suspicion', severity: 'level-1' });
+      assert.equal(res.statusCode, 201, res.body);
+      const r = res.json();
+      assert.match(r.id, /^rcl_/);
+      assert.equal(r.status, 'open');
+      const codes = r.impact.units.map((u: { code: string }) => u.code).sort();
+      assert.deepEqual(codes, [PORK_LOT, pigLot].sort());
+      assert.equal(r.impact.units.find((u: { code: string }) => u.code === PORK_LOT).product, '冷鲜猪肉（白条）');
+      const onHand = Object.fromEntries(r.impact.holders.map((h: { partyId: string; onHand: Array<{ value: number }> }) => [h.partyId, h.onHand.map((o) => o.value)]));
+      assert.deepEqual(onHand, { [keys.market.partyId]: [780], [keys.supermarket.partyId]: [187.5], [keys.canteen.partyId]: [200] });
+      assert.deepEqual(r.impact.regions, ['441302', '441303']);
+      assert.deepEqual(r.impact.sold, [{ region: '441302', value: 412.5, unit: 'KGM' }]);
+      assert.deepEqual(r.impact.origins.map((o: { code: string; partyId: string }) => [o.code, o.partyId]), [[pigLot, keys.farm.partyId]]);
+      assert.equal(r.notices.length, 3);
+      const again = await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${r.id}`, key: keys['reg-commerce'].key });
+      assert.equal(again.statusCode, 200);
+      assert.deepEqual(again.json().impact, r.impact);
+    });
+
+    test('a recall of raw milk reaches cartons, the pallet they were packed on, and the sold carton', async () => {
+      const r = (await open(keys['reg-food-drug'].key, { codes: [milkLot], reason: '抗生素残留 antibiotic residue', severity: 'level-2' })).json();
+      const codes = new Set(r.impact.units.map((u: { code: string }) => u.code));
+      assert.ok(codes.has(CARTON_LOT));
+      for (let n = 1; n <= 3; n++) assert.ok(codes.has(`https://id.gs1.org/01/06970123200011/21/LY261106${String(n).padStart(4, '0')}`), `carton ${n}`);
+      assert.ok([...codes].some((c) => String(c).startsWith('https://id.gs1.org/00/')), 'the pallet SSCC');
+      assert.deepEqual(r.impact.sold, [{ region: '441302', value: 1, unit: 'H87' }]);
+      const holders = new Set(r.impact.holders.map((h: { partyId: string }) => h.partyId));
+      assert.ok(holders.has(keys.distributor.partyId) && holders.has(keys.supermarket.partyId) && holders.has(keys['dairy-plant'].partyId));
+    });
+
+    test('holders read and acknowledge their notices; only regulators open recalls; bad input names the field', async () => {
+      const inbox = await t.inject({ method: 'GET', url: '/api/v1/enterprise/recall-notices', key: keys.canteen.key });
+      assert.equal(inbox.statusCode, 200);
+      const notices = inbox.json();
+      assert.equal(notices.length, 1);
+      assert.equal(notices[0].severity, 'level-1');
+      assert.equal(notices[0].status, 'sent');
+      const ack = await t.inject({ method: 'POST', url: `/api/v1/enterprise/recall-notices/${notices[0].id}/acknowledge`, key: keys.canteen.key });
+      assert.equal(ack.statusCode, 200);
+      assert.equal(ack.json().status, 'acknowledged');
+      const recall = (await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${notices[0].recallId}`, key: keys['reg-agriculture'].key })).json();
+      assert.equal(recall.notices.find((n: { partyId: string }) => n.partyId === keys.canteen.partyId).status, 'acknowledged');
+      const foreign = await t.inject({ method: 'POST', url: `/api/v1/enterprise/recall-notices/${notices[0].id}/acknowledge`, key: keys.market.key });
+      assert.equal(foreign.statusCode, 404);
+      const firm = await open(keys.market.key, { codes: [PORK_LOT], reason: 'x', severity: 'level-3' });
+      assert.equal(firm.statusCode, 403);
+      assert.equal(firm.json().code, 'regulator_only');
+      const badCode = await open(keys['reg-agriculture'].key, { codes: [PORK_LOT, '(01)06970123100013'], reason: 'x', severity: 'level-3' });
+      assert.equal(badCode.statusCode, 400);
+      assert.equal(badCode.json().field, 'codes[1]');
+      const badLevel = await open(keys['reg-agriculture'].key, { codes: [PORK_LOT], reason: 'x', severity: 'urgent' });
+      assert.equal(badLevel.statusCode, 400);
+      assert.equal((await t.inject({ method: 'GET', url: '/api/v1/regulator/recalls/rcl_nope', key: keys['reg-agriculture'].key })).statusCode, 404);
+    });
+  });
+}

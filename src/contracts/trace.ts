@@ -20,6 +20,7 @@ export const TraceNodeSchema = Type.Object({
   category: Type.Optional(Type.String({ description: 'product line of a unit' })),
   region: Type.Optional(Type.String({ description: 'GB/T 2260 region of a party or site' })),
   partyId: Type.Optional(Type.String()),
+  recalls: Type.Optional(Type.Array(Type.String(), { description: 'open recalls that reach this unit' })),
 });
 
 export const TraceEdgeSchema = Type.Object({

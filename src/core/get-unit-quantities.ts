@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors.ts';
 import { parseAnyCode } from '../domain/identifiers/index.ts';
 import { movesQuantity, replayQuantities, type HolderBalance, type Movement, type QuantityAnomaly } from '../domain/trace/quantity-ledger.ts';
 import { HoldingRepository } from '../storage/repositories/holding.repository.ts';
+import { RecallRepository } from '../storage/repositories/recall.repository.ts';
 import type { Actor } from './actor.ts';
 import { requireScope } from './authenticate.ts';
 import type { Deps } from './deps.ts';
@@ -10,6 +11,8 @@ import { toMovement } from './unit-movements.ts';
 
 export interface UnitQuantities {
   unit: string;
+  /** Open recalls that reach this unit. */
+  recalls: string[];
   holders: Array<{ partyId: string; name: string | null; region: string | null; balances: Array<Omit<HolderBalance, 'holder'>> }>;
   anomalies: Array<Omit<QuantityAnomaly, 'time'> & { time: string; eventID: string; partyName: string | null }>;
 }
@@ -48,8 +51,10 @@ export async function getUnitQuantities(deps: Deps, actor: Actor, code: string):
     h.balances.push(rest);
   }
   await recordAudit(deps, actor, 'quantities.read', unit, 'ok', { holders: holders.size });
+  const recalls = (await new RecallRepository(deps.store).listOpenRecallsOfUnits([unit])).get(unit) ?? [];
   return {
     unit,
+    recalls,
     holders: [...holders.values()],
     anomalies: anomalies.filter((a) => mine(a.holder)).map((a) => ({
       ...a, time: new Date(a.time).toISOString(), eventID: a.eventId, partyName: names.get(a.holder)?.name ?? null,

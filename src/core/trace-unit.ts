@@ -2,6 +2,7 @@ import { DomainError, invalid } from '../domain/errors.ts';
 import { parseAnyCode, type ParsedCode } from '../domain/identifiers/index.ts';
 import { DOWN_KINDS, UNIT_TO_UNIT_KINDS, UP_KINDS } from '../domain/trace/lineage.ts';
 import type { EventVisibility } from '../storage/repositories/event.repository.ts';
+import { RecallRepository } from '../storage/repositories/recall.repository.ts';
 import { LineageRepository, type LineageEdgeRow, type TraceEventRow } from '../storage/repositories/lineage.repository.ts';
 import type { Actor } from './actor.ts';
 import { requireScope } from './authenticate.ts';
@@ -28,6 +29,8 @@ export interface TraceNode {
   region?: string;
   /** Parties: internal id; sites: the owning party's id. */
   partyId?: string;
+  /** Units: the open recalls that reach this unit (召回中). */
+  recalls?: string[];
 }
 
 export interface TraceParty {
@@ -348,6 +351,7 @@ async function present(
   const unitIds = all.filter((id) => nodeType(id) === 'unit');
   const classOf = new Map(unitIds.map((u) => [u, productClassesOf(u)[0]]));
   const products = new Map((await lineage.listProducts([...new Set(classOf.values())])).map((p) => [p.classUri, p]));
+  const recalled = await new RecallRepository(deps.store).listOpenRecallsOfUnits(unitIds);
 
   for (const p of partyIds) {
     const row = partyById.get(p);
@@ -364,7 +368,7 @@ async function present(
       return compact({ id, type, label: s?.name, region: s?.region, partyId: s?.partyId });
     }
     const product = products.get(classOf.get(id) ?? id);
-    return compact({ id, type, label: product?.name, category: product?.category });
+    return compact({ id, type, label: product?.name, category: product?.category, recalls: recalled.get(id) });
   });
 
   const partyOf = (id: string): TraceParty => {

@@ -18,6 +18,13 @@ export interface Database {
   ledger_state: LedgerStateTable;
   recall: RecallTable;
   recall_notice: RecallNoticeTable;
+  recall_unit: RecallUnitTable;
+}
+
+/** A unit a recall reached. */
+export interface RecallUnitTable {
+  unit: string;
+  recall_id: string;
 }
 
 /** A recall opened by a regulator. */

@@ -40,6 +40,11 @@ for (const dialect of testDialects()) {
       assert.deepEqual(r.impact.sold, [{ region: '441302', value: 412.5, unit: 'KGM' }]);
       assert.deepEqual(r.impact.origins.map((o: { code: string; partyId: string }) => [o.code, o.partyId]), [[pigLot, keys.farm.partyId]]);
       assert.equal(r.notices.length, 3);
+      // Wherever the pork is shown now, it is marked as under this recall.
+      const trace = (await t.inject({ method: 'GET', url: `/api/v1/trace?code=${encodeURIComponent(PORK_LOT)}`, key: keys['reg-agriculture'].key })).json();
+      assert.deepEqual(trace.nodes.find((n: { id: string }) => n.id === PORK_LOT).recalls, [r.id]);
+      const quantities = (await t.inject({ method: 'GET', url: `/api/v1/quantities?code=${encodeURIComponent(PORK_LOT)}`, key: keys.market.key })).json();
+      assert.deepEqual(quantities.recalls, [r.id]);
       const again = await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${r.id}`, key: keys['reg-commerce'].key });
       assert.equal(again.statusCode, 200);
       assert.deepEqual(again.json().impact, r.impact);

@@ -51,6 +51,7 @@ export async function openRecall(deps: Deps, actor: Actor, input: { codes: strin
   await new RecallRepository(deps.store).insertRecall(
     recall,
     impact.holders.map((h) => ({ id: newId('ntc'), recall_id: id, party_id: h.partyId, status: 'sent', created_at: now, acknowledged_at: null })),
+    impact.units.map((u) => u.code),
   );
   await recordAudit(deps, actor, 'recall.open', id, 'ok', { codes, units: impact.units.length, holders: impact.holders.length });
   return present(recall, impact, await new RecallRepository(deps.store).listNoticesOfRecall(id));

@@ -26,8 +26,16 @@ export function recallMigration(): Migration {
         .execute();
       await db.schema.createIndex('recall_notice_party').on('recall_notice').columns(['party_id', 'created_at']).execute();
       await db.schema.createIndex('recall_notice_recall').on('recall_notice').columns(['recall_id', 'party_id']).unique().execute();
+      // The units a recall reached when it was opened, so every view of a unit can say it is under recall.
+      await db.schema
+        .createTable('recall_unit')
+        .addColumn('unit', 'text', (c) => c.notNull())
+        .addColumn('recall_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('recall_unit_pk', ['unit', 'recall_id'])
+        .execute();
     },
     async down(db: Kysely<any>) {
+      await db.schema.dropTable('recall_unit').ifExists().execute();
       await db.schema.dropTable('recall_notice').ifExists().execute();
       await db.schema.dropTable('recall').ifExists().execute();
     },

@@ -11,12 +11,31 @@ const CHUNK = 500;
 export class RecallRepository {
   constructor(private readonly store: Store) {}
 
-  /** Stores a recall and one notice per holder, together. */
-  async insertRecall(recall: Insertable<RecallTable>, notices: Insertable<RecallNoticeTable>[]): Promise<void> {
+  /** Stores a recall, one notice per holder and the units it reached, together. */
+  async insertRecall(recall: Insertable<RecallTable>, notices: Insertable<RecallNoticeTable>[], units: readonly string[]): Promise<void> {
     await this.store.db.transaction().execute(async (trx) => {
       await trx.insertInto('recall').values(recall).execute();
       if (notices.length) await trx.insertInto('recall_notice').values(notices).execute();
+      for (let i = 0; i < units.length; i += CHUNK) {
+        await trx.insertInto('recall_unit').values(units.slice(i, i + CHUNK).map((unit) => ({ unit, recall_id: recall.id }))).execute();
+      }
     });
+  }
+
+  /** For each of the units under an open recall, the ids of those recalls. */
+  async listOpenRecallsOfUnits(units: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (let i = 0; i < units.length; i += CHUNK) {
+      const rows = await this.store.db
+        .selectFrom('recall_unit as u')
+        .innerJoin('recall as r', 'r.id', 'u.recall_id')
+        .select(['u.unit', 'u.recall_id'])
+        .where('u.unit', 'in', units.slice(i, i + CHUNK))
+        .where('r.status', '=', 'open')
+        .execute();
+      for (const r of rows) out.set(r.unit, [...(out.get(r.unit) ?? []), r.recall_id]);
+    }
+    return out;
   }
 
   async findRecall(id: string): Promise<RecallRow | undefined> {

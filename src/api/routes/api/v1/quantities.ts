@@ -20,6 +20,7 @@ export async function quantityRoutes(app: FastifyInstance, opts: { deps: Deps })
       response: {
         200: Type.Object({
           unit: Type.String(),
+          recalls: Type.Array(Type.String(), { description: 'open recalls that reach this unit' }),
           holders: Type.Array(Type.Object({ partyId: Type.String(), name: Type.Union([Type.String(), Type.Null()]), region: Type.Union([Type.String(), Type.Null()]), balances: Type.Array(Balance) })),
           anomalies: Type.Array(Type.Object({
             holder: Type.String(), partyName: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), eventId: Type.String(), eventID: Type.String(), time: Type.String(),

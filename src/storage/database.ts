@@ -48,6 +48,8 @@ export interface RecallNoticeTable {
   status: string;
   created_at: string;
   acknowledged_at: string | null;
+  /** JSON [{code, value, unit}] held when the recall opened. */
+  on_hand_at_open: string;
 }
 
 /** An edge of the lineage graph, written when its event is captured (see src/domain/trace/lineage-edge.ts). */

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDemo } from '../../src/core/load-demo.ts';
 import { testDialects } from '../support/stores.ts';
-import { createTestApp, type TestApp } from '../support/test-app.ts';
+import { createTestApp, epcisDoc, type TestApp } from '../support/test-app.ts';
 
 const PORK_LOT = 'https://id.gs1.org/01/06970123100014/10/ZR20261103';
 const CARTON_LOT = 'https://id.gs1.org/01/06970123200011/10/LY261106';
@@ -84,6 +84,71 @@ for (const dialect of testDialects()) {
       const badLevel = await open(keys['reg-agriculture'].key, { codes: [PORK_LOT], reason: 'x', severity: 'urgent' });
       assert.equal(badLevel.statusCode, 400);
       assert.equal((await t.inject({ method: 'GET', url: '/api/v1/regulator/recalls/rcl_nope', key: keys['reg-agriculture'].key })).statusCode, 404);
+    });
+  });
+}
+
+for (const dialect of testDialects()) {
+  describe(`recall lifecycle on ${dialect}`, () => {
+    let t: TestApp;
+    let keys: Record<string, { key: string; partyId: string }>;
+    before(async () => {
+      t = await createTestApp(dialect);
+      const demo = await loadDemo(t.deps, { kind: 'admin', keyId: 'test' });
+      keys = Object.fromEntries(demo.keys.map((k) => [k.name, k]));
+    });
+    after(async () => t?.close());
+
+    /** A holder reports, as an ordinary EPCIS event naming the recall, what it did with its stock. */
+    const report = async (who: string, recall: { reportWith: { type: string; bizTransaction: string } }, bizStep: string, quantity: number, extra: Record<string, unknown> = {}) => {
+      const party = (await t.inject({ method: 'GET', url: `/api/v1/admin/parties/${keys[who].partyId}`, key: 'test-admin-key-0123456789' })).json();
+      const event = {
+        type: 'ObjectEvent', eventTime: '2026-11-10T09:00:00+08:00', eventTimeZoneOffset: '+08:00', action: 'OBSERVE', bizStep,
+        disposition: bizStep === 'destroying' ? 'destroyed' : 'in_transit', quantityList: [{ epcClass: PORK_LOT, quantity, uom: 'KGM' }],
+        readPoint: { id: party.sites[0].uri }, bizLocation: { id: party.sites[0].uri },
+        bizTransactionList: [recall.reportWith], ...extra,
+      };
+      const res = await t.inject({ method: 'POST', url: '/epcis/capture', key: keys[who].key, payload: epcisDoc([event]) });
+      assert.equal(res.statusCode, 202, res.body);
+    };
+
+    test('holders acknowledge and report destroyed or recovered stock; the recall closes only when all are accounted for', async () => {
+      const reg = keys['reg-agriculture'].key;
+      const opened = (await t.inject({ method: 'POST', url: '/api/v1/regulator/recalls', key: reg, payload: { codes: [PORK_LOT], reason: '检出违禁药物', severity: 'level-1' } })).json();
+      assert.deepEqual(opened.reportWith, { type: 'urn:suyuan:btt:recall', bizTransaction: `urn:suyuan:recall:${opened.id}` });
+      assert.deepEqual([opened.progress.accountedFor, opened.progress.total], [0, 3]);
+      for (const who of ['canteen', 'supermarket', 'market']) {
+        const notice = (await t.inject({ method: 'GET', url: '/api/v1/enterprise/recall-notices', key: keys[who].key })).json()[0];
+        await t.inject({ method: 'POST', url: `/api/v1/enterprise/recall-notices/${notice.id}/acknowledge`, key: keys[who].key });
+      }
+      await report('canteen', opened, 'destroying', 200);
+      await report('supermarket', opened, 'destroying', 187.5);
+      const early = await t.inject({ method: 'POST', url: `/api/v1/regulator/recalls/${opened.id}/close`, key: reg });
+      assert.equal(early.statusCode, 422, early.body);
+      assert.equal(early.json().code, 'holders_unaccounted');
+      assert.match(early.json().detail, new RegExp(keys.market.partyId));
+      const mid = (await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${opened.id}`, key: reg })).json();
+      const canteen = mid.progress.holders.find((h: { partyId: string }) => h.partyId === keys.canteen.partyId);
+      assert.deepEqual(canteen.destroyed, [{ code: PORK_LOT, value: 200, unit: 'KGM' }]);
+      assert.deepEqual(canteen.onHandNow, []);
+      assert.equal(canteen.accountedFor, true);
+      assert.deepEqual([mid.progress.accountedFor, mid.progress.total], [2, 3]);
+      // The market sends its 780 kg back to the slaughterhouse under the recall.
+      const slaughter = (await t.inject({ method: 'GET', url: `/api/v1/admin/parties/${keys.slaughter.partyId}`, key: 'test-admin-key-0123456789' })).json();
+      const market = (await t.inject({ method: 'GET', url: `/api/v1/admin/parties/${keys.market.partyId}`, key: 'test-admin-key-0123456789' })).json();
+      await report('market', opened, 'shipping', 780, {
+        sourceList: [{ type: 'owning_party', source: market.uri }], destinationList: [{ type: 'owning_party', destination: slaughter.uri }],
+      });
+      const closed = await t.inject({ method: 'POST', url: `/api/v1/regulator/recalls/${opened.id}/close`, key: reg });
+      assert.equal(closed.statusCode, 200, closed.body);
+      assert.equal(closed.json().status, 'closed');
+      assert.ok(closed.json().closedAt);
+      const marketProgress = closed.json().progress.holders.find((h: { partyId: string }) => h.partyId === keys.market.partyId);
+      assert.deepEqual(marketProgress.recovered, [{ code: PORK_LOT, value: 780, unit: 'KGM' }]);
+      // A closed recall no longer marks the units.
+      const q = (await t.inject({ method: 'GET', url: `/api/v1/quantities?code=${encodeURIComponent(PORK_LOT)}`, key: reg })).json();
+      assert.deepEqual(q.recalls, []);
+      assert.equal((await t.inject({ method: 'POST', url: `/api/v1/regulator/recalls/${opened.id}/close`, key: reg })).statusCode, 409);
     });
   });
 }

@@ -1,7 +1,8 @@
 import { DomainError, invalid } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { parseAnyCode } from '../../domain/identifiers/index.ts';
-import { RecallRepository, type RecallRow } from '../../storage/repositories/recall.repository.ts';
+import { RecallRepository, type RecallNoticeRow, type RecallRow } from '../../storage/repositories/recall.repository.ts';
+import { RECALL_BTT, recallProgress, recallUri, type RecallProgress } from './recall-progress.ts';
 import type { Actor } from '../actor.ts';
 import { requireRegulator } from '../authenticate.ts';
 import type { Deps } from '../deps.ts';
@@ -23,6 +24,10 @@ export interface RecallView {
   impact: RecallImpact;
   /** Each notified holder and whether it acknowledged. */
   notices: Array<{ partyId: string; status: string; acknowledgedAt: string | null }>;
+  /** How far each holder has got: reported recovered and destroyed quantities, and whether it is accounted for. */
+  progress: RecallProgress;
+  /** How holders report: add this to the bizTransactionList of the EPCIS events that recover or destroy affected units. */
+  reportWith: { type: string; bizTransaction: string };
 }
 
 /**
@@ -50,11 +55,13 @@ export async function openRecall(deps: Deps, actor: Actor, input: { codes: strin
   const recall = { id, regulator_id: regulator.partyId, codes: JSON.stringify(codes), reason: input.reason.trim(), severity: input.severity, status: 'open', created_at: now, closed_at: null };
   await new RecallRepository(deps.store).insertRecall(
     recall,
-    impact.holders.map((h) => ({ id: newId('ntc'), recall_id: id, party_id: h.partyId, status: 'sent', created_at: now, acknowledged_at: null })),
+    impact.holders.map((h) => ({
+      id: newId('ntc'), recall_id: id, party_id: h.partyId, status: 'sent', created_at: now, acknowledged_at: null, on_hand_at_open: JSON.stringify(h.onHand),
+    })),
     impact.units.map((u) => u.code),
   );
   await recordAudit(deps, actor, 'recall.open', id, 'ok', { codes, units: impact.units.length, holders: impact.holders.length });
-  return present(recall, impact, await new RecallRepository(deps.store).listNoticesOfRecall(id));
+  return present(deps, recall, impact, await new RecallRepository(deps.store).listNoticesOfRecall(id));
 }
 
 /** A recall as it stands now: impact recomputed from the current records. Regulators only. @throws not_found `recall_not_found` */
@@ -65,13 +72,32 @@ export async function getRecall(deps: Deps, actor: Actor, id: string): Promise<R
   if (!recall) throw new DomainError('not_found', 'recall_not_found', `No recall ${id}.`, { field: 'id' });
   const impact = await assessRecallImpact(deps, JSON.parse(recall.codes));
   await recordAudit(deps, actor, 'recall.read', id);
-  return present(recall, impact, await repo.listNoticesOfRecall(id));
+  return present(deps, recall, impact, await repo.listNoticesOfRecall(id));
 }
 
-function present(r: RecallRow, impact: RecallImpact, notices: Array<{ party_id: string; status: string; acknowledged_at: string | null }>): RecallView {
+/**
+ * Closes a recall, only when every notified holder is accounted for.
+ * @throws not_found `recall_not_found`, rule_violation `holders_unaccounted` (details.partyIds), conflict `recall_closed`
+ */
+export async function closeRecall(deps: Deps, actor: Actor, id: string): Promise<RecallView> {
+  requireRegulator(actor);
+  const view = await getRecall(deps, actor, id);
+  if (view.status !== 'open') throw new DomainError('conflict', 'recall_closed', `Recall ${id} is already ${view.status}.`, { field: 'id' });
+  const missing = view.progress.holders.filter((h) => !h.accountedFor).map((h) => h.partyId);
+  if (missing.length) {
+    throw new DomainError('rule_violation', 'holders_unaccounted', `${missing.length} holder(s) are not accounted for yet: ${missing.join(', ')}`, { partyIds: missing });
+  }
+  await new RecallRepository(deps.store).closeRecall(id, deps.now().toISOString());
+  await recordAudit(deps, actor, 'recall.close', id);
+  return getRecall(deps, actor, id);
+}
+
+async function present(deps: Deps, r: RecallRow, impact: RecallImpact, notices: RecallNoticeRow[]): Promise<RecallView> {
   return {
     id: r.id, status: r.status, codes: JSON.parse(r.codes), reason: r.reason, severity: r.severity, regulatorId: r.regulator_id,
     createdAt: r.created_at, closedAt: r.closed_at, impact,
     notices: notices.map((n) => ({ partyId: n.party_id, status: n.status, acknowledgedAt: n.acknowledged_at })),
+    progress: await recallProgress(deps, r.id, notices, impact),
+    reportWith: { type: RECALL_BTT, bizTransaction: recallUri(r.id) },
   };
 }

@@ -23,6 +23,8 @@ export function recallMigration(): Migration {
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('acknowledged_at', 'text')
+        // JSON [{code, value, unit}]: what the holder had when the recall opened, to judge its reports against.
+        .addColumn('on_hand_at_open', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('recall_notice_party').on('recall_notice').columns(['party_id', 'created_at']).execute();
       await db.schema.createIndex('recall_notice_recall').on('recall_notice').columns(['recall_id', 'party_id']).unique().execute();

@@ -61,6 +61,10 @@ export class RecallRepository {
     return this.store.db.selectFrom('recall_notice').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async closeRecall(id: string, at: string): Promise<void> {
+    await this.store.db.updateTable('recall').set({ status: 'closed', closed_at: at }).where('id', '=', id).where('status', '=', 'open').execute();
+  }
+
   async acknowledgeNotice(id: string, at: string): Promise<void> {
     await this.store.db.updateTable('recall_notice').set({ status: 'acknowledged', acknowledged_at: at }).where('id', '=', id).where('status', '=', 'sent').execute();
   }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { getRecall, openRecall, RECALL_SEVERITIES } from '../../../../core/recall/open-recall.ts';
+import { closeRecall, getRecall, openRecall, RECALL_SEVERITIES } from '../../../../core/recall/open-recall.ts';
 import { acknowledgeRecallNotice, listRecallNotices } from '../../../../core/recall/recall-notices.ts';
 import type { Deps } from '../../../../core/deps.ts';
 import { errorResponses } from '../../../../contracts/common.ts';
@@ -13,10 +13,21 @@ const Impact = Type.Object({
   origins: Type.Array(Type.Object({ code: Type.String(), partyId: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) })),
   truncated: Type.Boolean(),
 });
+const Quantity = Type.Object({ code: Type.String(), value: Type.Number(), unit: Type.String() });
+const Progress = Type.Object({
+  holders: Type.Array(Type.Object({
+    partyId: Type.String(), acknowledged: Type.Boolean(), onHandAtOpen: Type.Array(Quantity), onHandNow: Type.Array(Quantity),
+    recovered: Type.Array(Quantity), destroyed: Type.Array(Quantity), accountedFor: Type.Boolean(),
+  })),
+  accountedFor: Type.Integer(),
+  total: Type.Integer(),
+});
 const Recall = Type.Object({
   id: Type.String(), status: Type.String(), codes: Type.Array(Type.String()), reason: Type.String(), severity: Type.String(), regulatorId: Type.String(),
   createdAt: Type.String(), closedAt: Type.Union([Type.String(), Type.Null()]), impact: Impact,
   notices: Type.Array(Type.Object({ partyId: Type.String(), status: Type.String(), acknowledgedAt: Type.Union([Type.String(), Type.Null()]) })),
+  progress: Progress,
+  reportWith: Type.Object({ type: Type.String(), bizTransaction: Type.String() }, { description: 'add to bizTransactionList of the EPCIS events that recover or destroy affected units' }),
 });
 const Notice = Type.Object({
   id: Type.String(), recallId: Type.String(), recallStatus: Type.String(), codes: Type.Array(Type.String()), reason: Type.String(), severity: Type.String(),
@@ -39,6 +50,11 @@ export async function recallRoutes(app: FastifyInstance, opts: { deps: Deps }): 
     config: { access: 'regulator' },
     schema: { summary: 'A recall, its impact recomputed now', tags: ['regulator'], params: Type.Object({ id: Type.String() }), response: { 200: Recall, ...errorResponses(401, 403, 404) } },
   }, async (request) => getRecall(deps, request.actor, (request.params as { id: string }).id));
+
+  app.post('/regulator/recalls/:id/close', {
+    config: { access: 'regulator' },
+    schema: { summary: 'Close a recall once every holder is accounted for', tags: ['regulator'], params: Type.Object({ id: Type.String() }), response: { 200: Recall, ...errorResponses(401, 403, 404, 409, 422) } },
+  }, async (request) => closeRecall(deps, request.actor, (request.params as { id: string }).id));
 
   app.get('/enterprise/recall-notices', {
     config: { access: 'party' },

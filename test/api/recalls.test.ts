@@ -61,6 +61,45 @@ for (const dialect of testDialects()) {
       assert.ok(holders.has(keys.distributor.partyId) && holders.has(keys.supermarket.partyId) && holders.has(keys['dairy-plant'].partyId));
     });
 
+    test('exports: one row per critical tracking event, as JSON, CSV and a sortable xlsx', async () => {
+      const reg = keys['reg-agriculture'].key;
+      const recallId = (await t.inject({ method: 'GET', url: '/api/v1/enterprise/recall-notices', key: keys.market.key })).json()[0].recallId;
+      const json = await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${recallId}/export?format=json`, key: reg });
+      assert.equal(json.statusCode, 200, json.body);
+      const rows = json.json().rows as Array<Record<string, unknown>>;
+      const porkRows = rows.filter((r) => r.traceabilityLotCode === PORK_LOT);
+      const kinds = porkRows.map((r) => String(r.eventType).split(' ')[0]);
+      assert.deepEqual(kinds.slice(0, 4), ['Transformation', 'Shipping', 'Receiving', 'Observation']);
+      const shipToMarket = porkRows.find((r) => String(r.eventType).startsWith('Shipping') && r.quantity === 1580)!;
+      assert.equal(shipToMarket.shipFrom, '惠州市惠阳区金盛肉联有限公司');
+      assert.equal(shipToMarket.shipTo, '惠州市惠城区东江农产品批发市场有限公司');
+      assert.equal(shipToMarket.unitOfMeasure, 'KGM');
+      assert.equal(shipToMarket.productDescription, '冷鲜猪肉（白条）');
+      assert.match(String(shipToMarket.referenceDocument), /desadv urn:suyuan:desadv:JS20261103-07/);
+      assert.match(String(shipToMarket.eventId), /^ni:\/\/\/sha-256;/);
+      assert.equal(porkRows.find((r) => String(r.eventType).startsWith('Retail'))!.quantity, 412.5);
+      assert.ok(rows.some((r) => r.traceabilityLotCode !== PORK_LOT && String(r.eventType).startsWith('Initial packing')), 'the pig lot commissioning');
+
+      const csv = await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${recallId}/export?format=csv`, key: reg });
+      assert.equal(csv.statusCode, 200);
+      assert.match(csv.headers['content-type'] as string, /^text\/csv/);
+      assert.ok(csv.body.startsWith('\uFEFF关键追溯事件 Critical tracking event,'));
+      assert.equal(csv.body.trim().split('\r\n').length, rows.length + 1);
+
+      const xlsx = await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${recallId}/export?format=xlsx`, key: reg });
+      assert.equal(xlsx.statusCode, 200);
+      assert.match(xlsx.headers['content-disposition'] as string, /\.xlsx"$/);
+      const ExcelJS = (await import('exceljs')).default;
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.rawPayload as never);
+      const sheet = book.worksheets[0];
+      assert.equal(sheet.rowCount, rows.length + 1);
+      assert.equal(sheet.getRow(1).getCell(2).value, '追溯批次码 Traceability lot code');
+      assert.ok(sheet.autoFilter, 'sortable: the header row carries a filter');
+      assert.equal((await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${recallId}/export?format=pdf`, key: reg })).statusCode, 400);
+      assert.equal((await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${recallId}/export`, key: keys.market.key })).statusCode, 403);
+    });
+
     test('holders read and acknowledge their notices; only regulators open recalls; bad input names the field', async () => {
       const inbox = await t.inject({ method: 'GET', url: '/api/v1/enterprise/recall-notices', key: keys.canteen.key });
       assert.equal(inbox.statusCode, 200);

@@ -67,6 +67,17 @@ export class HoldingRepository {
     return out;
   }
 
+  /** Site names and addresses by canonical site URI. */
+  async sitesByUris(uris: readonly string[]): Promise<Map<string, { name: string; address: string; region: string }>> {
+    const out = new Map<string, { name: string; address: string; region: string }>();
+    for (let i = 0; i < uris.length; i += CHUNK) {
+      for (const s of await this.store.db.selectFrom('site').select(['uri', 'name', 'address', 'region']).where('uri', 'in', uris.slice(i, i + CHUNK)).execute()) {
+        out.set(s.uri, { name: s.name, address: s.address, region: s.region });
+      }
+    }
+    return out;
+  }
+
   async partiesByIds(ids: readonly string[]): Promise<Map<string, { name: string; region: string }>> {
     const out = new Map<string, { name: string; region: string }>();
     if (ids.length === 0) return out;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { closeRecall, getRecall, openRecall, RECALL_SEVERITIES } from '../../../../core/recall/open-recall.ts';
 import { acknowledgeRecallNotice, listRecallNotices } from '../../../../core/recall/recall-notices.ts';
+import { EXPORT_COLUMNS, recallTraceabilityRows, rowsToCsv, rowsToXlsx } from '../../../../core/recall/export-recall.ts';
 import type { Deps } from '../../../../core/deps.ts';
 import { errorResponses } from '../../../../contracts/common.ts';
 
@@ -55,6 +56,28 @@ export async function recallRoutes(app: FastifyInstance, opts: { deps: Deps }): 
     config: { access: 'regulator' },
     schema: { summary: 'Close a recall once every holder is accounted for', tags: ['regulator'], params: Type.Object({ id: Type.String() }), response: { 200: Recall, ...errorResponses(401, 403, 404, 409, 422) } },
   }, async (request) => closeRecall(deps, request.actor, (request.params as { id: string }).id));
+
+  app.get('/regulator/recalls/:id/export', {
+    config: { access: 'regulator' },
+    schema: {
+      summary: "A recall's traceability records, one row per critical tracking event (FSMA 204 sortable-spreadsheet layout)", tags: ['regulator'],
+      params: Type.Object({ id: Type.String() }),
+      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')])) }),
+    },
+  }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const format = (request.query as { format?: string }).format ?? 'json';
+    const { recall, rows } = await recallTraceabilityRows(deps, request.actor, id);
+    const name = `recall-${id}`;
+    if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(rowsToCsv(rows));
+    if (format === 'xlsx') {
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${name}.xlsx"`)
+        .send(await rowsToXlsx(recall, rows));
+    }
+    return { recall: { id: recall.id, reason: recall.reason, severity: recall.severity, status: recall.status, codes: recall.codes }, columns: EXPORT_COLUMNS.map(([key, header]) => ({ key, header })), rows };
+  });
 
   app.get('/enterprise/recall-notices', {
     config: { access: 'party' },

@@ -13,7 +13,8 @@ export const PLACE_IS_TO = new Set(['consumed', 'sold', 'dispensed', 'destroyed'
 export function toMovement(m: UnitMovement, holderOf: (node: string, capturer: string) => string): Movement {
   const quantity = m.quantity ?? 1;
   const uom = m.uom ?? 'H87';
-  const base = { kind: m.kind, quantity, uom, eventId: (JSON.parse(m.body) as { eventID: string }).eventID, time: m.eventTime };
+  // The served eventID needs the body; callers that do not need it read movements without bodies and get the row id.
+  const base = { kind: m.kind, quantity, uom, eventId: m.body ? (JSON.parse(m.body) as { eventID: string }).eventID : m.eventRowId, time: m.eventTime };
   if (PLACE_IS_FROM.has(m.kind)) return { ...base, from: null, to: holderOf(m.fromNode, m.partyId) };
   if (PLACE_IS_TO.has(m.kind)) return { ...base, from: holderOf(m.toNode, m.partyId), to: null };
   const from = m.kind === 'received' ? null : holderOf(m.fromNode, m.partyId);

@@ -68,7 +68,7 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
     unit: affected.get(code)!.uom,
   }));
 
-  const movements = (await holdings.listMovementsOfUnits(unitCodes)).filter((m) => movesQuantity(m.kind));
+  const movements = (await holdings.listMovementsOfUnits(unitCodes, { withBody: false })).filter((m) => movesQuantity(m.kind));
   const owners = await holdings.partiesByUris([...new Set(movements.flatMap((m) => [m.fromNode, m.toNode]))]);
   const holderOf = (node: string, capturer: string) => owners.get(node)?.partyId ?? capturer;
   const byUnit = new Map<string, Movement[]>();
@@ -123,7 +123,7 @@ async function sharedOrigins(recalls: RecallRepository, holdings: HoldingReposit
   }
   const list = [...(shared ?? [])];
   const makers = new Map<string, string>();
-  for (const m of await holdings.listMovementsOfUnits(list)) if (PLACE_IS_FROM.has(m.kind) && !makers.has(m.unit)) makers.set(m.unit, m.partyId);
+  for (const m of await holdings.listMovementsOfUnits(list, { withBody: false })) if (PLACE_IS_FROM.has(m.kind) && !makers.has(m.unit)) makers.set(m.unit, m.partyId);
   const names = await holdings.partiesByIds([...new Set(makers.values())]);
   return list.map((code) => ({ code, partyId: makers.get(code) ?? null, name: names.get(makers.get(code) ?? '')?.name ?? null }));
 }

@@ -28,14 +28,16 @@ export class HoldingRepository {
     return this.listMovementsOfUnits([unit]);
   }
 
-  /** Every edge about any of the units, in batches, oldest first within each unit. */
-  async listMovementsOfUnits(units: readonly string[]): Promise<UnitMovement[]> {
+  /** Every edge about any of the units, in batches, oldest first within each unit; `withBody: false` skips the event bodies (body is then ''). */
+  async listMovementsOfUnits(units: readonly string[], options: { withBody?: boolean } = {}): Promise<UnitMovement[]> {
+    const withBody = options.withBody ?? true;
     const out: UnitMovement[] = [];
     for (let i = 0; i < units.length; i += CHUNK) {
       const rows = await this.store.db
         .selectFrom('lineage_edge as l')
         .innerJoin('event as e', 'e.id', 'l.event_id')
-        .select(['l.unit', 'l.kind', 'l.from_node', 'l.to_node', 'l.event_id', 'l.event_time', 'l.party_id', 'l.quantity', 'l.uom', 'e.body', 'e.region'])
+        .select(['l.unit', 'l.kind', 'l.from_node', 'l.to_node', 'l.event_id', 'l.event_time', 'l.party_id', 'l.quantity', 'l.uom', 'e.region'])
+        .$if(withBody, (q) => q.select('e.body'))
         .where('l.unit', 'in', units.slice(i, i + CHUNK))
         .orderBy('l.unit')
         .orderBy('l.event_time')
@@ -44,7 +46,7 @@ export class HoldingRepository {
       for (const r of rows) {
         out.push({
           unit: r.unit, kind: r.kind, fromNode: r.from_node, toNode: r.to_node, eventRowId: r.event_id, eventTime: Number(r.event_time),
-          partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom, body: r.body, region: r.region,
+          partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom, body: (r as { body?: string }).body ?? '', region: r.region,
         });
       }
     }

@@ -42,6 +42,8 @@ export interface CaptureResult {
   errors: CaptureError[];
 }
 
+const SSCC_PREFIX = 'https://id.gs1.org/00/';
+
 /** Events per slice handed to preparation: small enough to pipeline within one document, large enough to batch writes. */
 const SLICE = 250;
 /** Slices prepared ahead of the one being written; bounds memory on a streamed 64 MB document. */
@@ -192,6 +194,8 @@ function withoutEvents(envelope: Json): Json {
 class EventContextResolver {
   private readonly categoryByClass = new Map<string, string | null>();
   private readonly regionBySite = new Map<string, string | null>();
+  /** Logistics units (SSCC) and the product line of what was packed into them. */
+  private readonly categoryByContainer = new Map<string, string>();
 
   constructor(
     private readonly deps: Deps,
@@ -210,6 +214,8 @@ class EventContextResolver {
         }
       }
     }
+    const containers = [...classes].filter((c) => c.startsWith(SSCC_PREFIX) && !this.categoryByContainer.has(c));
+    for (const [sscc, category] of await this.deps.events.listContainerCategories(containers)) this.categoryByContainer.set(sscc, category);
     const newClasses = [...classes].filter((c) => !this.categoryByClass.has(c));
     const newSites = [...sites].filter((s) => !this.regionBySite.has(s));
     for (const c of newClasses) this.categoryByClass.set(c, null);
@@ -226,6 +232,13 @@ class EventContextResolver {
       }
       if (category) break;
     }
+    // An event naming only a pallet or case (SSCC) belongs to the line of what was packed into it.
+    for (const r of e.refs) {
+      if (category) break;
+      if (r.value.startsWith(SSCC_PREFIX)) category = this.categoryByContainer.get(r.value) ?? null;
+    }
+    const parent = e.refs.find((r) => r.role === 'parent');
+    if (category && parent?.value.startsWith(SSCC_PREFIX) && !this.categoryByContainer.has(parent.value)) this.categoryByContainer.set(parent.value, category);
     const region =
       (e.bizLocation && this.regionBySite.get(e.bizLocation)) || (e.readPoint && this.regionBySite.get(e.readPoint)) || this.party.region;
     return {

@@ -218,8 +218,10 @@ for (const dialect of testDialects()) {
 
     test('a regulator sees everything in its department’s product lines and regions', async () => {
       const city = await edges('agri', PIG, '&direction=forward');
-      // Farm-produce events anywhere in Huizhou; the SSCC-only events carry no product and so no product line.
+      // Farm-produce events anywhere in Huizhou. A pallet (SSCC) takes the product line of what was packed on it, so
+      // its shipment and receipt are in scope too.
       assert.ok(city.includes('E1 commissioned F-site>PIG [PIG] 20H87'));
+      assert.ok(city.includes('E9 shipped S>R [PAL]') && city.includes('E11 received S>R [PAL]'), city.join('\n'));
       assert.ok(city.includes('E15 received S>M [B] 500KGM'));
       assert.ok(city.includes('E14 sold P1>R-site [P1]'));
       assert.ok(!city.some((e) => e.includes('MILK')));

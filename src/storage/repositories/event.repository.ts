@@ -293,6 +293,35 @@ export class EventRepository {
     return q.execute();
   }
 
+  /**
+   * The product line of the packing events that made each container (the events naming it as parentID).
+   * Raw on SQLite: it runs inside a capture that holds the single connection.
+   */
+  async listContainerCategories(containers: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < containers.length; i += 500) {
+      const chunk = containers.slice(i, i + 500);
+      let rows: Array<{ value: string; category: string }>;
+      if (this.store.sqlite) {
+        rows = this.store.sqlite
+          .prepare(`SELECT r.value, e.category FROM event_ref r JOIN event e ON e.id = r.event_id
+                    WHERE r.role = 'parent' AND r.value IN (${chunk.map(() => '?').join(', ')}) AND e.category IS NOT NULL`)
+          .all(...chunk) as Array<{ value: string; category: string }>;
+      } else {
+        rows = (await this.store.db
+          .selectFrom('event_ref as r')
+          .innerJoin('event as e', 'e.id', 'r.event_id')
+          .select(['r.value', 'e.category'])
+          .where('r.role', '=', 'parent')
+          .where('r.value', 'in', chunk)
+          .where('e.category', 'is not', null)
+          .execute()) as Array<{ value: string; category: string }>;
+      }
+      for (const r of rows) if (!out.has(r.value)) out.set(r.value, r.category);
+    }
+    return out;
+  }
+
   /** Events matching the filter, in the requested order, at most `limit`. */
   async queryEvents(filter: EventFilter): Promise<EventRow[]> {
     let q = this.store.db.selectFrom('event').selectAll('event') as SelectQueryBuilder<Database, 'event', EventRow>;

@@ -6,15 +6,16 @@
 import { parseArgs } from 'node:util';
 import type { StoreDialect } from '../src/storage/open-database.ts';
 import { captureBenchmark } from './capture.ts';
+import { traceBenchmark } from './trace.ts';
 import type { Benchmark, BenchOptions } from './support/options.ts';
 
 /** Every benchmark, in the order they run; add bench/trace.ts, bench/resolve.ts … here. */
-const BENCHMARKS: Benchmark[] = [captureBenchmark];
+const BENCHMARKS: Benchmark[] = [captureBenchmark, traceBenchmark];
 
 const USAGE = `usage: npm run bench -- [options]
   --only <names>     comma-separated benchmarks to run (${BENCHMARKS.map((b) => b.name).join(', ')}; default all)
   --stores <list>    sqlite,postgres (default both; PostgreSQL at SUYUAN_TEST_PG_URL or root@127.0.0.1:5432)
-  --events <n>       events to capture (default 100000)
+  --events <n>       events to capture / demo events to trace over (default 100000; the trace targets are for 1M and 10M)
   --quick            a small run to check the benchmarks work (5,000 events, a ~7 MB document)
   --profile          CPU-profile the server while it captures and print where its time goes
 `;

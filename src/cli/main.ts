@@ -12,6 +12,7 @@ import { registerParty } from '../core/register-party.ts';
 import { startServer } from '../api/server.ts';
 import { reportError } from './exit-codes.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
+import { addDemoScaleOptions, runDemoScale } from './commands/demo-scale.ts';
 import { registerTraceCommand } from './commands/trace.ts';
 
 /** The operator acting through the CLI on the store directly: an administrator, audited as `cli`. */
@@ -98,17 +99,19 @@ program
   .option('--host <h>', 'address to listen on (env HOST, default 127.0.0.1)')
   .action((opts) => serve(opts, true));
 
-program
-  .command('demo')
-  .description('load the Huizhou demo data (pork and dairy chains) into an empty store')
-  .addOption(dataOption())
-  .addOption(dbOption())
-  .action((opts) =>
-    withDeps(opts, async (deps) => {
-      const demo = await loadDemo(deps, CLI_ADMIN, { onProgress: (msg: string) => process.stderr.write(`demo: ${msg}\n`) });
-      print(demo);
-    }),
-  );
+addDemoScaleOptions(
+  program
+    .command('demo')
+    .description('load the Huizhou demo into an empty store: the small pork and dairy chains, or with --scale <events> the eight-line dataset')
+    .addOption(dataOption())
+    .addOption(dbOption()),
+).action((opts) =>
+  withDeps(opts, async (deps) => {
+    if (opts.scale !== undefined) return void (await runDemoScale(deps, CLI_ADMIN, opts));
+    const demo = await loadDemo(deps, CLI_ADMIN, { onProgress: (msg: string) => process.stderr.write(`demo: ${msg}\n`) });
+    print(demo);
+  }),
+);
 
 const admin = program.command('admin').description('administration: parties, sites, API keys, audit log');
 const party = admin.command('party').description('parties: firms, labs, regulators');

@@ -91,3 +91,19 @@ for (const dialect of testDialects()) {
     }
   });
 }
+
+for (const dialect of testDialects()) {
+  test(`demo --scale builds the eight-line dataset through the CLI on ${dialect}, with progress`, async () => {
+    const target = await createTestStore(dialect);
+    try {
+      const r = suyuan(['demo', '--scale', '600', '--seed', '7'], target);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out + r.err, /600/);
+      const again = suyuan(['demo', '--scale', '600', '--seed', '8'], target);
+      assert.notEqual(again.code, 0, 'a different seed on a used store is refused');
+      assert.match(again.err, /store_not_empty/);
+    } finally {
+      await target.cleanup();
+    }
+  });
+}

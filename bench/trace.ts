@@ -1,0 +1,164 @@
+/**
+ * Trace and recall speed (issue 3 §7).
+ *
+ * For each store, on a demo dataset of --events events (`suyuan demo --scale`; the issue's figures are for 1M and 10M):
+ * - p50 and p95 of a back-and-forward trace (depth 10) of random units, through the trace use case, beside the bare
+ *   recursive query over lineage_edge from the same starting units in the same run;
+ * - the time to assess a recall of a raw-material lot that fans out to at least 100,000 units (a fan-out chain is
+ *   added to the dataset: one lot → 100 transformations of 1,000 serials each → packed 100 to a case);
+ * - the time of that recall's xlsx export.
+ * Targets: trace p95 ≤ 10 ms (at 10M events); a 100,000-unit recall assessment ≤ 1 s.
+ */
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../src/config/load-config.ts';
+import type { Actor, AdminActor } from '../src/core/actor.ts';
+import { authenticate } from '../src/core/authenticate.ts';
+import { captureEvents } from '../src/core/capture-events.ts';
+import { withCheckDigit, uscc } from '../src/core/demo/huizhou-chains.ts';
+import { generateScaleDemo } from '../src/core/demo/generate-scale.ts';
+import type { Deps } from '../src/core/deps.ts';
+import { issueApiKey } from '../src/core/issue-api-key.ts';
+import { openPlatform } from '../src/core/open-platform.ts';
+import { assessRecallImpact } from '../src/core/recall/assess-impact.ts';
+import { recallTraceabilityRows, rowsToXlsx } from '../src/core/recall/export-recall.ts';
+import { openRecall } from '../src/core/recall/open-recall.ts';
+import { registerParty } from '../src/core/register-party.ts';
+import { traceUnit } from '../src/core/trace-unit.ts';
+import type { StoreDialect } from '../src/storage/open-database.ts';
+import { createTestStore } from '../test/support/stores.ts';
+import type { Benchmark, BenchOptions } from './support/options.ts';
+import { fmt, machine, progress, table, verdict, writeResults } from './support/report.ts';
+
+const ADMIN: AdminActor = { kind: 'admin', keyId: 'bench' };
+const SAMPLES = 200;
+const TRACE_P95_TARGET_MS = 10;
+const RECALL_TARGET_MS = 1_000;
+const FAN_OUT_BATCHES = 100;
+const FAN_OUT_PER_BATCH = 1_000;
+const CASE_SIZE = 100;
+
+/** The trace benchmark (see the file comment). */
+export const traceBenchmark: Benchmark = {
+  name: 'trace',
+  description: 'trace p50/p95 vs the bare recursive query; 100,000-unit recall assessment; xlsx export',
+  async run(options: BenchOptions) {
+    for (const dialect of options.stores) await runOn(dialect, options);
+  },
+};
+
+async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void> {
+  const target = await createTestStore(dialect);
+  const deps = await openPlatform(loadConfig({}, { dataDir: target.dataDir, databaseUrl: target.databaseUrl, captureEventLimit: 100_000 }));
+  try {
+    const bar = progress(`demo dataset (${dialect})`, options.events);
+    await generateScaleDemo(deps, ADMIN, { events: options.events, seed: 1, onProgress: (p) => p.phase === 'events' && bar.update(p.done) });
+    bar.end();
+    const fanOut = await buildFanOut(deps, options.quick ? 10 : FAN_OUT_BATCHES);
+    const events = await deps.events.countEvents();
+
+    const starts = await sampleUnits(deps, options.quick ? 20 : SAMPLES);
+    const traceMs: number[] = [];
+    for (const code of starts) {
+      const t0 = performance.now();
+      await traceUnit(deps, ADMIN, { code, direction: 'both', depth: 10 });
+      traceMs.push(performance.now() - t0);
+    }
+    const bareMs: number[] = [];
+    for (const code of starts) {
+      const t0 = performance.now();
+      await bareRecursive(deps, code, 10);
+      bareMs.push(performance.now() - t0);
+    }
+
+    let t0 = performance.now();
+    const impact = await assessRecallImpact(deps, [fanOut.rawLot]);
+    const assessMs = performance.now() - t0;
+    const regulator = await regulatorActor(deps);
+    const recall = await openRecall(deps, regulator, { codes: [fanOut.rawLot], reason: 'bench', severity: 'level-1' });
+    t0 = performance.now();
+    const { rows } = await recallTraceabilityRows(deps, regulator, recall.id);
+    const xlsx = await rowsToXlsx(recall, rows);
+    const exportMs = performance.now() - t0;
+
+    const trace = stats(traceMs);
+    const bare = stats(bareMs);
+    process.stdout.write(`\n${table([
+      [`trace — ${dialect}`, 'events', 'samples', 'p50 ms', 'p95 ms', 'target'],
+      ['bare recursive query (baseline)', fmt(events), String(bareMs.length), fmt(bare.p50, 2), fmt(bare.p95, 2), ''],
+      ['trace, back and forward, depth 10', fmt(events), String(traceMs.length), fmt(trace.p50, 2), fmt(trace.p95, 2), `p95 ≤ ${TRACE_P95_TARGET_MS} ms (at 10M) ${verdict(trace.p95 <= TRACE_P95_TARGET_MS)}`],
+    ])}\n`);
+    process.stdout.write(`${table([
+      [`recall — ${dialect}`, 'units', 'holders', 'ms', 'target'],
+      ['assess a raw-material lot recall', fmt(impact.units.length), fmt(impact.holders.length), fmt(assessMs), `≤ ${RECALL_TARGET_MS} ms ${verdict(assessMs <= RECALL_TARGET_MS && impact.units.length >= 100_000)}`],
+      ['xlsx export of that recall', `${fmt(rows.length)} rows`, `${fmt(xlsx.length / 1024)} KB`, fmt(exportMs), ''],
+    ])}\n`);
+    writeResults(`trace-${dialect}`, {
+      machine: machine(), dialect, events, samples: traceMs.length, traceMs: trace, bareRecursiveMs: bare,
+      recall: { units: impact.units.length, holders: impact.holders.length, assessMs, exportRows: rows.length, exportMs, xlsxBytes: xlsx.length },
+    });
+  } finally {
+    await deps.close();
+    await target.cleanup();
+  }
+}
+
+/** One raw lot → batches of serialised outputs → packed into cases: the recall's fan-out. */
+async function buildFanOut(deps: Deps, batches: number): Promise<{ rawLot: string }> {
+  const party = await registerParty(deps, ADMIN, { uscc: uscc('91441303MA5BENCH1'.replace(/[IOZSV]/g, 'X')), name: '惠州市基准乳业有限公司', kind: 'producer', region: '441303' });
+  const key = await issueApiKey(deps, ADMIN, party.id, { scopes: ['capture', 'query'] });
+  const actor = await authenticate(deps, key.key);
+  const gtin = `0${withCheckDigit('697099910001')}`;
+  const rawLot = `https://id.gs1.org/01/${gtin}/10/RAW0001`;
+  const t = (i: number) => ({ eventTime: new Date(Date.UTC(2026, 5, 1) + i * 60_000).toISOString(), eventTimeZoneOffset: '+08:00' });
+  const bar = progress('fan-out chain', batches);
+  const capture = (events: Record<string, unknown>[]) =>
+    captureEvents(deps, actor, { envelope: () => ({ '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'], type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-06-01T00:00:00Z', epcisBody: {} }), context: () => [], events });
+  await capture([{ type: 'ObjectEvent', ...t(0), action: 'ADD', bizStep: 'commissioning', quantityList: [{ epcClass: rawLot, quantity: 100_000, uom: 'KGM' }] }]);
+  for (let b = 0; b < batches; b++) {
+    const serials = Array.from({ length: FAN_OUT_PER_BATCH }, (_, i) => `https://id.gs1.org/01/${gtin}/21/S${b}x${i}`);
+    const cases = Array.from({ length: FAN_OUT_PER_BATCH / CASE_SIZE }, (_, c) => ({
+      type: 'AggregationEvent', ...t(b * 20 + c + 2), action: 'ADD', bizStep: 'packing',
+      parentID: `https://id.gs1.org/00/${withCheckDigit(`06970999${String(b * 10 + c).padStart(9, '0')}`)}`,
+      childEPCs: serials.slice(c * CASE_SIZE, (c + 1) * CASE_SIZE),
+    }));
+    await capture([
+      { type: 'TransformationEvent', ...t(b * 20 + 1), bizStep: 'commissioning', inputQuantityList: [{ epcClass: rawLot, quantity: 1_000, uom: 'KGM' }], outputEPCList: serials },
+      ...cases,
+    ]);
+    bar.update(b + 1);
+  }
+  bar.end();
+  return { rawLot };
+}
+
+/** Units to trace, spread over the dataset. */
+async function sampleUnits(deps: Deps, n: number): Promise<string[]> {
+  const rows = await deps.store.db.selectFrom('lineage_edge').select('unit').distinct().where('unit', '!=', '').limit(n * 50).execute();
+  const step = Math.max(1, Math.floor(rows.length / n));
+  return rows.filter((_, i) => i % step === 0).slice(0, n).map((r) => r.unit);
+}
+
+/** The baseline: one recursive query each way over the unit-to-unit edges, to the same depth. */
+async function bareRecursive(deps: Deps, code: string, depth: number): Promise<number> {
+  const { sql } = await import('kysely');
+  const run = (fromCol: string, toCol: string) =>
+    sql<{ n: number }>`WITH RECURSIVE walk(node, d) AS (
+        SELECT ${code}, 0
+        UNION
+        SELECT e.${sql.raw(toCol)}, w.d + 1 FROM lineage_edge e JOIN walk w ON e.${sql.raw(fromCol)} = w.node WHERE w.d < ${depth}
+      ) SELECT count(*) AS n FROM walk`.execute(deps.store.db);
+  const [a, b] = [await run('from_node', 'to_node'), await run('to_node', 'from_node')];
+  return Number(a.rows[0].n) + Number(b.rows[0].n);
+}
+
+async function regulatorActor(deps: Deps): Promise<Actor> {
+  const party = await registerParty(deps, ADMIN, { uscc: uscc('11441300MB2BENCH2'.replace(/[IOZSV]/g, 'X')), name: '基准监管', kind: 'regulator', region: '441300', department: 'food-drug', regions: ['441300'] });
+  const key = await issueApiKey(deps, ADMIN, party.id, { scopes: ['query'] });
+  return authenticate(deps, key.key);
+}
+
+function stats(ms: number[]): { p50: number; p95: number; max: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+  return { p50: at(0.5), p95: at(0.95), max: s[s.length - 1] ?? 0 };
+}

@@ -56,16 +56,18 @@ export class HoldingRepository {
   /** Which party each party or site URI belongs to, with the party's name and region. */
   async partiesByUris(uris: readonly string[]): Promise<Map<string, { partyId: string; name: string; region: string }>> {
     const out = new Map<string, { partyId: string; name: string; region: string }>();
-    if (uris.length === 0) return out;
-    const parties = await this.store.db.selectFrom('party').select(['id', 'uri', 'name', 'region']).where('uri', 'in', [...uris]).execute();
-    for (const p of parties) out.set(p.uri, { partyId: p.id, name: p.name, region: p.region });
-    const sites = await this.store.db
-      .selectFrom('site as s')
-      .innerJoin('party as p', 'p.id', 's.party_id')
-      .select(['s.uri', 'p.id', 'p.name', 's.region'])
-      .where('s.uri', 'in', [...uris])
-      .execute();
-    for (const s of sites) out.set(s.uri, { partyId: s.id, name: s.name, region: s.region });
+    for (let i = 0; i < uris.length; i += CHUNK) {
+      const chunk = uris.slice(i, i + CHUNK);
+      const parties = await this.store.db.selectFrom('party').select(['id', 'uri', 'name', 'region']).where('uri', 'in', chunk).execute();
+      for (const p of parties) out.set(p.uri, { partyId: p.id, name: p.name, region: p.region });
+      const sites = await this.store.db
+        .selectFrom('site as s')
+        .innerJoin('party as p', 'p.id', 's.party_id')
+        .select(['s.uri', 'p.id', 'p.name', 's.region'])
+        .where('s.uri', 'in', chunk)
+        .execute();
+      for (const s of sites) out.set(s.uri, { partyId: s.id, name: s.name, region: s.region });
+    }
     return out;
   }
 
@@ -82,9 +84,10 @@ export class HoldingRepository {
 
   async partiesByIds(ids: readonly string[]): Promise<Map<string, { name: string; region: string }>> {
     const out = new Map<string, { name: string; region: string }>();
-    if (ids.length === 0) return out;
-    for (const p of await this.store.db.selectFrom('party').select(['id', 'name', 'region']).where('id', 'in', [...ids]).execute()) {
-      out.set(p.id, { name: p.name, region: p.region });
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      for (const p of await this.store.db.selectFrom('party').select(['id', 'name', 'region']).where('id', 'in', ids.slice(i, i + CHUNK)).execute()) {
+        out.set(p.id, { name: p.name, region: p.region });
+      }
     }
     return out;
   }

@@ -68,6 +68,8 @@ export class PartyRepository {
     if (uris.length === 0) return [];
     // Raw on SQLite: this runs inside a capture that holds the single connection.
     if (this.store.sqlite) return rawSelectIn<SiteRow>(this.store.sqlite, 'site', 'uri', uris);
-    return this.store.db.selectFrom('site').selectAll().where('uri', 'in', [...uris]).execute();
+    const rows: SiteRow[] = [];
+    for (let i = 0; i < uris.length; i += 500) rows.push(...(await this.store.db.selectFrom('site').selectAll().where('uri', 'in', uris.slice(i, i + 500)).execute()));
+    return rows;
   }
 }

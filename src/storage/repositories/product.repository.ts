@@ -21,7 +21,9 @@ export class ProductRepository {
   async listProductsByClassUris(classUris: readonly string[]): Promise<ProductRow[]> {
     if (classUris.length === 0) return [];
     if (this.store.sqlite) return rawSelectIn<ProductRow>(this.store.sqlite, 'product', 'class_uri', classUris);
-    return this.store.db.selectFrom('product').selectAll().where('class_uri', 'in', [...classUris]).execute();
+    const rows: ProductRow[] = [];
+    for (let i = 0; i < classUris.length; i += 500) rows.push(...(await this.store.db.selectFrom('product').selectAll().where('class_uri', 'in', classUris.slice(i, i + 500)).execute()));
+    return rows;
   }
 
   async listProductsOfParty(partyId: string): Promise<ProductRow[]> {

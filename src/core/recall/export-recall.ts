@@ -60,7 +60,15 @@ export async function recallTraceabilityRows(deps: Deps, actor: Actor, recallId:
   const repo = new HoldingRepository(deps.store);
   const units = recall.impact.units.map((u) => u.code);
   const product = new Map(recall.impact.units.map((u) => [u.code, u.product ?? '']));
-  const movements = (await repo.listMovementsOfUnits(units)).filter((m) => m.kind in CTE).sort((a, b) => a.eventTime - b.eventTime || a.eventRowId.localeCompare(b.eventRowId));
+  const movements = (await repo.listMovementsOfUnits(units, { withBody: false })).filter((m) => m.kind in CTE).sort((a, b) => a.eventTime - b.eventTime || a.eventRowId.localeCompare(b.eventRowId));
+  // Each event's body once: a transformation with a thousand serials would otherwise come back a thousand times.
+  const bodies = await repo.eventBodies([...new Set(movements.map((m) => m.eventRowId))]);
+  const parsed = new Map<string, Record<string, unknown>>();
+  const eventOf = (rowId: string) => {
+    let e = parsed.get(rowId);
+    if (!e) parsed.set(rowId, (e = JSON.parse(bodies.get(rowId) ?? '{}') as Record<string, unknown>));
+    return e;
+  };
   const nodes = [...new Set(movements.flatMap((m) => [m.fromNode, m.toNode]))];
   const owners = await repo.partiesByUris(nodes);
   const sites = await repo.sitesByUris(nodes);
@@ -73,7 +81,7 @@ export async function recallTraceabilityRows(deps: Deps, actor: Actor, recallId:
     return owners.get(node)?.name ?? (node === '' ? '' : node);
   }
   const rows = movements.map((m) => {
-    const event = JSON.parse(m.body) as Record<string, unknown>;
+    const event = eventOf(m.eventRowId);
     const place = (m.kind === 'shipped' || m.kind === 'received' || m.kind === 'transferred') ? '' : PLACE_IS_FROM.has(m.kind) ? m.fromNode : m.toNode;
     const placeId = place || String((event.bizLocation as { id?: string } | undefined)?.id ?? (event.readPoint as { id?: string } | undefined)?.id ?? '');
     const time = String(event.eventTime ?? new Date(m.eventTime).toISOString());

@@ -71,6 +71,17 @@ export class HoldingRepository {
     return out;
   }
 
+  /** The bodies of events by row id, each once (an event with many units would otherwise repeat per movement). */
+  async eventBodies(eventRowIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < eventRowIds.length; i += CHUNK) {
+      for (const e of await this.store.db.selectFrom('event').select(['id', 'body']).where('id', 'in', eventRowIds.slice(i, i + CHUNK)).execute()) {
+        out.set(e.id, e.body);
+      }
+    }
+    return out;
+  }
+
   /** Site names and addresses by canonical site URI. */
   async sitesByUris(uris: readonly string[]): Promise<Map<string, { name: string; address: string; region: string }>> {
     const out = new Map<string, { name: string; address: string; region: string }>();

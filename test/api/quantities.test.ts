@@ -1,8 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadDemo } from '../../src/core/load-demo.ts';
 import { testDialects } from '../support/stores.ts';
-import { ADMIN_KEY, createTestApp, epcisDoc, type TestApp } from '../support/test-app.ts';
+import { ADMIN_KEY, createTestApp, epcisDoc, loadDemoKeys, type TestApp } from '../support/test-app.ts';
 
 const PORK_LOT = 'https://id.gs1.org/01/06970123100014/10/ZR20261103';
 
@@ -12,8 +11,7 @@ for (const dialect of testDialects()) {
     let keys: Record<string, { key: string; partyId: string }>;
     before(async () => {
       t = await createTestApp(dialect);
-      const demo = await loadDemo(t.deps, { kind: 'admin', keyId: 'test' });
-      keys = Object.fromEntries(demo.keys.map((k) => [k.name, k]));
+      keys = await loadDemoKeys(t);
     });
     after(async () => t?.close());
 

@@ -1,8 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadDemo } from '../../src/core/load-demo.ts';
 import { testDialects } from '../support/stores.ts';
-import { createTestApp, epcisDoc, type TestApp } from '../support/test-app.ts';
+import { createTestApp, epcisDoc, loadDemoKeys, type TestApp } from '../support/test-app.ts';
 
 const PORK_LOT = 'https://id.gs1.org/01/06970123100014/10/ZR20261103';
 const CARTON_LOT = 'https://id.gs1.org/01/06970123200011/10/LY261106';
@@ -15,8 +14,7 @@ for (const dialect of testDialects()) {
     let milkLot: string;
     before(async () => {
       t = await createTestApp(dialect);
-      const demo = await loadDemo(t.deps, { kind: 'admin', keyId: 'test' });
-      keys = Object.fromEntries(demo.keys.map((k) => [k.name, k]));
+      keys = await loadDemoKeys(t);
       const inputs = await t.deps.store.db.selectFrom('lineage_edge').select(['from_node', 'to_node']).where('kind', '=', 'transformed_into').execute();
       pigLot = inputs.find((e) => e.to_node === PORK_LOT)!.from_node;
       milkLot = inputs.find((e) => e.to_node === CARTON_LOT)!.from_node;
@@ -133,8 +131,7 @@ for (const dialect of testDialects()) {
     let keys: Record<string, { key: string; partyId: string }>;
     before(async () => {
       t = await createTestApp(dialect);
-      const demo = await loadDemo(t.deps, { kind: 'admin', keyId: 'test' });
-      keys = Object.fromEntries(demo.keys.map((k) => [k.name, k]));
+      keys = await loadDemoKeys(t);
     });
     after(async () => t?.close());
 

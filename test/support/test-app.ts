@@ -5,6 +5,7 @@ import { createDeps, type Deps } from '../../src/core/deps.ts';
 import { openDatabase, type StoreDialect } from '../../src/storage/open-database.ts';
 import { createTestStore, type TestStoreTarget } from './stores.ts';
 import { uscc as makeUscc, withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
+import { loadDemo } from '../../src/core/load-demo.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -111,4 +112,10 @@ export function objectEvent(overrides: Record<string, unknown> = {}) {
     epcList: ['urn:epc:id:sgtin:6970123.010001.S1'],
     ...overrides,
   };
+}
+
+/** Loads the Huizhou demo (pork and dairy chains) into the app's store; returns the demo firms' keys by name. */
+export async function loadDemoKeys(t: TestApp): Promise<Record<string, { key: string; partyId: string }>> {
+  const demo = await loadDemo(t.deps, { kind: 'admin', keyId: 'test' });
+  return Object.fromEntries(demo.keys.map((k) => [k.name, k]));
 }

@@ -153,12 +153,8 @@ export class EventRepository {
       async finish(job, audit) {
         try {
           appendLedgerSqlite(sqlite, ledger);
-          const j = { ...job, stored_count: stored, duplicate_count: total - stored };
-          stmts.job.run(
-            j.id, j.party_id, j.running, j.success, j.error_behaviour, j.event_count, j.stored_count,
-            j.duplicate_count, j.errors ?? null, j.created_at, j.finished_at ?? null,
-          );
-          stmts.audit.run(audit.at, audit.actor_id ?? null, audit.actor_kind, audit.action, audit.target ?? null, audit.outcome, audit.ip ?? null, audit.details ?? null);
+          stmts.job.run(...jobParams(job, stored, total));
+          stmts.audit.run(...auditParams(audit));
         } catch (err) {
           await end('ROLLBACK');
           throw err;
@@ -251,16 +247,14 @@ export class EventRepository {
       async finish(job, audit) {
         try {
           await appendLedgerPostgres(client, ledger);
-          const j = { ...job, stored_count: stored, duplicate_count: total - stored };
           await client.query(
             `INSERT INTO capture_job (id, party_id, running, success, error_behaviour, event_count, stored_count, duplicate_count, errors, created_at, finished_at)
              VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-            [j.id, j.party_id, j.running, j.success, j.error_behaviour, j.event_count, j.stored_count,
-              j.duplicate_count, j.errors ?? null, j.created_at, j.finished_at ?? null],
+            jobParams(job, stored, total),
           );
           await client.query(
             'INSERT INTO audit_log (at, actor_id, actor_kind, action, target, outcome, ip, details) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
-            [audit.at, audit.actor_id ?? null, audit.actor_kind, audit.action, audit.target ?? null, audit.outcome, audit.ip ?? null, audit.details ?? null],
+            auditParams(audit),
           );
         } catch (err) {
           await end('ROLLBACK');
@@ -449,6 +443,17 @@ function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {
     findForDeclaration: sqlite.prepare('SELECT id, body, captured_by, error_declared_at FROM event WHERE event_hash = ? OR event_id = ? LIMIT 1'),
     declare: sqlite.prepare('UPDATE event SET body = ?, error_declared_at = ? WHERE id = ?'),
   };
+}
+
+/** The capture job row's values in column order, its counts filled in from what the capture stored. */
+function jobParams(job: Insertable<CaptureJobTable>, stored: number, total: number): unknown[] {
+  return [job.id, job.party_id, job.running, job.success, job.error_behaviour, job.event_count, stored, total - stored,
+    job.errors ?? null, job.created_at, job.finished_at ?? null];
+}
+
+/** The audit row's values in column order. */
+function auditParams(a: Insertable<AuditLogTable>): unknown[] {
+  return [a.at, a.actor_id ?? null, a.actor_kind, a.action, a.target ?? null, a.outcome, a.ip ?? null, a.details ?? null];
 }
 
 const HASH_ID = /^ni:\/\/\/sha-256;([0-9a-f]{64})\?ver=CBV2\.0$/;

@@ -7,7 +7,7 @@ import type { Actor } from './actor.ts';
 import { requireScope } from './authenticate.ts';
 import type { Deps } from './deps.ts';
 import { recordAudit } from './record-audit.ts';
-import { toMovement } from './unit-movements.ts';
+import { holderNodes, toMovement } from './unit-movements.ts';
 
 export interface UnitQuantities {
   unit: string;
@@ -33,7 +33,7 @@ export async function getUnitQuantities(deps: Deps, actor: Actor, code: string):
   }
   const repo = new HoldingRepository(deps.store);
   const rows = (await repo.listMovements(unit)).filter((m) => movesQuantity(m.kind));
-  const owners = await repo.partiesByUris([...new Set(rows.flatMap((m) => [m.fromNode, m.toNode]))]);
+  const owners = await repo.partiesByUris(holderNodes(rows));
   const holderOf = (node: string, capturer: string) => owners.get(node)?.partyId ?? capturer;
   const movements: Movement[] = rows.map((m) => toMovement(m, holderOf));
   const { balances, anomalies } = replayQuantities(movements);

@@ -21,3 +21,13 @@ export function toMovement(m: UnitMovement, holderOf: (node: string, capturer: s
   const to = m.kind === 'shipped' ? null : holderOf(m.toNode, m.partyId);
   return { ...base, from, to };
 }
+
+/** The party and site ends of movements — the ends that are not the unit itself — each once, to resolve to holders. */
+export function holderNodes(movements: readonly UnitMovement[]): string[] {
+  const out = new Set<string>();
+  for (const m of movements) {
+    if (m.fromNode !== m.unit) out.add(m.fromNode);
+    if (m.toNode !== m.unit) out.add(m.toNode);
+  }
+  return [...out];
+}

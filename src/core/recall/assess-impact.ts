@@ -1,6 +1,6 @@
 import { replayQuantities, movesQuantity, type Movement } from '../../domain/trace/quantity-ledger.ts';
 import { HoldingRepository } from '../../storage/repositories/holding.repository.ts';
-import { PLACE_IS_FROM, toMovement } from '../unit-movements.ts';
+import { holderNodes, PLACE_IS_FROM, toMovement } from '../unit-movements.ts';
 import { RecallRepository } from '../../storage/repositories/recall.repository.ts';
 import { productClassesOf } from '../capture-events.ts';
 import type { Deps } from '../deps.ts';
@@ -69,7 +69,7 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   }));
 
   const movements = (await holdings.listMovementsOfUnits(unitCodes, { withBody: false })).filter((m) => movesQuantity(m.kind));
-  const owners = await holdings.partiesByUris([...new Set(movements.flatMap((m) => [m.fromNode, m.toNode]))]);
+  const owners = await holdings.partiesByUris(holderNodes(movements));
   const holderOf = (node: string, capturer: string) => owners.get(node)?.partyId ?? capturer;
   const byUnit = new Map<string, Movement[]>();
   const regions = new Set<string>();

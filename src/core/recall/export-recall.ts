@@ -3,7 +3,7 @@ import { HoldingRepository } from '../../storage/repositories/holding.repository
 import type { Actor } from '../actor.ts';
 import type { Deps } from '../deps.ts';
 import { recordAudit } from '../record-audit.ts';
-import { PLACE_IS_FROM } from '../unit-movements.ts';
+import { holderNodes, PLACE_IS_FROM } from '../unit-movements.ts';
 import { getRecall } from './open-recall.ts';
 
 /**
@@ -69,7 +69,7 @@ export async function recallTraceabilityRows(deps: Deps, actor: Actor, recallId:
     if (!e) parsed.set(rowId, (e = JSON.parse(bodies.get(rowId) ?? '{}') as Record<string, unknown>));
     return e;
   };
-  const nodes = [...new Set(movements.flatMap((m) => [m.fromNode, m.toNode]))];
+  const nodes = holderNodes(movements);
   const owners = await repo.partiesByUris(nodes);
   const sites = await repo.sitesByUris(nodes);
   const responsible = await repo.partiesByIds([...new Set(movements.map((m) => m.partyId))]);

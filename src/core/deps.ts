@@ -7,6 +7,9 @@ import { PartyRepository } from '../storage/repositories/party.repository.ts';
 import { ProductRepository } from '../storage/repositories/product.repository.ts';
 import { SettingRepository } from '../storage/repositories/setting.repository.ts';
 import { LedgerRepository } from '../storage/repositories/ledger.repository.ts';
+import { LineageRepository } from '../storage/repositories/lineage.repository.ts';
+import { HoldingRepository } from '../storage/repositories/holding.repository.ts';
+import { RecallRepository } from '../storage/repositories/recall.repository.ts';
 import { createPreparer, type Preparer } from './capture/prepare-pool.ts';
 
 /** What every use case receives: configuration, the store's repositories and a clock. */
@@ -20,6 +23,9 @@ export interface Deps {
   readonly audit: AuditRepository;
   readonly settings: SettingRepository;
   readonly ledger: LedgerRepository;
+  readonly lineage: LineageRepository;
+  readonly holdings: HoldingRepository;
+  readonly recalls: RecallRepository;
   /** Checks and hashes capture events, in worker threads when config.captureWorkers > 0. */
   readonly preparer: Preparer;
   now(): Date;
@@ -40,6 +46,9 @@ export function createDeps(config: Config, store: Store, now: () => Date = () =>
     audit: new AuditRepository(store),
     settings: new SettingRepository(store),
     ledger: new LedgerRepository(store),
+    lineage: new LineageRepository(store),
+    holdings: new HoldingRepository(store),
+    recalls: new RecallRepository(store),
     preparer,
     now,
     async close() {

@@ -1,8 +1,6 @@
 import { DomainError } from '../domain/errors.ts';
 import { parseAnyCode } from '../domain/identifiers/index.ts';
 import { movesQuantity, replayQuantities, type HolderBalance, type Movement, type QuantityAnomaly } from '../domain/trace/quantity-ledger.ts';
-import { HoldingRepository } from '../storage/repositories/holding.repository.ts';
-import { RecallRepository } from '../storage/repositories/recall.repository.ts';
 import type { Actor } from './actor.ts';
 import { requireScope } from './authenticate.ts';
 import type { Deps } from './deps.ts';
@@ -31,7 +29,7 @@ export async function getUnitQuantities(deps: Deps, actor: Actor, code: string):
     if (err instanceof DomainError) throw new DomainError('invalid', err.code, `code: ${err.message}`, { ...err.details, field: 'code' });
     throw err;
   }
-  const repo = new HoldingRepository(deps.store);
+  const repo = deps.holdings;
   const rows = (await repo.listMovements(unit)).filter((m) => movesQuantity(m.kind));
   const owners = await repo.partiesByUris(holderNodes(rows));
   const holderOf = (node: string, capturer: string) => owners.get(node)?.partyId ?? capturer;
@@ -51,7 +49,7 @@ export async function getUnitQuantities(deps: Deps, actor: Actor, code: string):
     h.balances.push(rest);
   }
   await recordAudit(deps, actor, 'quantities.read', unit, 'ok', { holders: holders.size });
-  const recalls = (await new RecallRepository(deps.store).listOpenRecallsOfUnits([unit])).get(unit) ?? [];
+  const recalls = (await deps.recalls.listOpenRecallsOfUnits([unit])).get(unit) ?? [];
   return {
     unit,
     recalls,

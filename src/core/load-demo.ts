@@ -33,11 +33,11 @@ export async function loadDemo(deps: Deps, actor: Actor, options: { onProgress?:
   const actors = new Map<string, Actor>();
   const keys: DemoResult['keys'] = [];
   for (const [i, p] of DEMO_PARTIES.entries()) {
-    const party = await registerParty(deps, actor, { uscc: p.uscc, name: p.name, kind: p.kind, region: p.region, gln: p.gln, department: p.department, regions: p.regions, licences: p.licences });
+    const party = await registerParty(deps, actor, p);
     partyIds.set(p.key, party.id);
     partyUris.set(p.key, party.uri);
     for (const s of p.sites) {
-      const site = await addSite(deps, actor, party.id, { name: s.name, address: s.address, region: s.region, gln: s.gln, localId: s.localId });
+      const site = await addSite(deps, actor, party.id, s);
       siteUris.set(s.key, site.uri);
     }
     const scopes = p.kind === 'regulator' ? ['query'] : ['capture', 'query'];

@@ -2,8 +2,7 @@ import { DomainError, invalid } from '../domain/errors.ts';
 import { parseAnyCode, type ParsedCode } from '../domain/identifiers/index.ts';
 import { DOWN_KINDS, UNIT_TO_UNIT_KINDS, UP_KINDS } from '../domain/trace/lineage.ts';
 import type { EventVisibility } from '../storage/repositories/event.repository.ts';
-import { RecallRepository } from '../storage/repositories/recall.repository.ts';
-import { LineageRepository, type LineageEdgeRow, type TraceEventRow } from '../storage/repositories/lineage.repository.ts';
+import type { LineageRepository, LineageEdgeRow, TraceEventRow } from '../storage/repositories/lineage.repository.ts';
 import type { Actor } from './actor.ts';
 import { requireScope } from './authenticate.ts';
 import { productClassesOf } from './capture-events.ts';
@@ -123,7 +122,7 @@ export async function traceUnit(deps: Deps, actor: Actor, input: TraceInput, opt
     throw invalid('not_a_unit', `code: ${parsed.display} names a ${parsed.scheme}, not a unit that can be traced`, { field: 'code' });
   }
 
-  const lineage = (deps as Deps & { lineage?: LineageRepository }).lineage ?? new LineageRepository(deps.store);
+  const lineage = deps.lineage;
   const policy = await policyFor(deps, actor);
   const walker = new Walker(lineage, policy, depth, options.nodeCap ?? TRACE_NODE_CAP);
   if (direction !== 'forward') await walker.walk(root, 'back');
@@ -351,7 +350,7 @@ async function present(
   const unitIds = all.filter((id) => nodeType(id) === 'unit');
   const classOf = new Map(unitIds.map((u) => [u, productClassesOf(u)[0]]));
   const products = new Map((await lineage.listProducts([...new Set(classOf.values())])).map((p) => [p.classUri, p]));
-  const recalled = await new RecallRepository(deps.store).listOpenRecallsOfUnits(unitIds);
+  const recalled = await deps.recalls.listOpenRecallsOfUnits(unitIds);
 
   for (const p of partyIds) {
     const row = partyById.get(p);

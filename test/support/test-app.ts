@@ -6,6 +6,8 @@ import { openDatabase, type StoreDialect } from '../../src/storage/open-database
 import { createTestStore, type TestStoreTarget } from './stores.ts';
 import { uscc as makeUscc, withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
 import { loadDemo } from '../../src/core/load-demo.ts';
+import type { AddSiteInput } from '../../src/core/add-site.ts';
+import type { RegisterPartyInput } from '../../src/core/register-party.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -21,16 +23,8 @@ export interface TestApp {
   inject(opts: { method: string; url: string; key?: string; payload?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
 }
 
-export interface PartyInput {
-  uscc: string;
-  name: string;
-  kind: string;
-  region: string;
-  gln?: string;
-  department?: string;
-  regions?: string[];
-  sites?: Array<{ gln?: string; localId?: string; name: string; address: string; region: string }>;
-}
+/** What the admin API takes for a party, plus the sites to add to it. */
+export type PartyInput = RegisterPartyInput & { sites?: AddSiteInput[] };
 
 let counter = 0;
 

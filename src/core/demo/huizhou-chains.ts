@@ -1,5 +1,7 @@
 import { gs1CheckDigit } from '../../domain/identifiers/gs1-linters.ts';
 import { makeLocalCode, usccCheckChar } from '../../domain/identifiers/index.ts';
+import type { AddSiteInput } from '../add-site.ts';
+import type { RegisterPartyInput } from '../register-party.ts';
 
 /** A complete USCC from its first 17 characters (GB 32100 check character added). */
 export function uscc(first17: string): string {
@@ -14,18 +16,8 @@ export function withCheckDigit(body: string): string {
 /** Demo company prefix: 697 is a China prefix range; 6970123 is fictitious. */
 const GCP = '6970123';
 
-export interface DemoParty {
-  key: string;
-  uscc: string;
-  name: string;
-  kind: string;
-  region: string;
-  gln?: string;
-  department?: string;
-  regions?: string[];
-  licences?: Array<{ type: string; number: string; scope?: string; validFrom?: string; validTo?: string }>;
-  sites: Array<{ key: string; name: string; address: string; region: string; gln?: string; localId?: string }>;
-}
+/** A demo party: what registerParty takes, a name to refer to it by, and its sites (what addSite takes, named too). */
+export type DemoParty = RegisterPartyInput & { key: string; sites: Array<AddSiteInput & { key: string }> };
 
 /** Fictitious but realistic Huizhou firms and regulators for the pork and dairy chains. */
 export const DEMO_PARTIES: DemoParty[] = [

@@ -1,7 +1,7 @@
 import { replayQuantities, movesQuantity, type Movement } from '../../domain/trace/quantity-ledger.ts';
-import { HoldingRepository } from '../../storage/repositories/holding.repository.ts';
+import type { HoldingRepository } from '../../storage/repositories/holding.repository.ts';
 import { holderNodes, PLACE_IS_FROM, toMovement } from '../unit-movements.ts';
-import { RecallRepository } from '../../storage/repositories/recall.repository.ts';
+import type { RecallRepository } from '../../storage/repositories/recall.repository.ts';
 import { productClassesOf } from '../capture-events.ts';
 import type { Deps } from '../deps.ts';
 
@@ -29,8 +29,8 @@ const NODE_CAP = 1_000_000;
  * transformations, packing into containers and lots; then replays the affected units' quantities.
  */
 export async function assessRecallImpact(deps: Deps, codes: readonly string[]): Promise<RecallImpact> {
-  const recalls = new RecallRepository(deps.store);
-  const holdings = new HoldingRepository(deps.store);
+  const recalls = deps.recalls;
+  const holdings = deps.holdings;
   const affected = new Map<string, { quantity: number | null; uom: string | null }>();
   let truncated = false;
   const add = (node: string, quantity: number | null = null, uom: string | null = null) => {

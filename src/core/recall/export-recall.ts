@@ -1,5 +1,4 @@
 import ExcelJS from 'exceljs';
-import { HoldingRepository } from '../../storage/repositories/holding.repository.ts';
 import type { Actor } from '../actor.ts';
 import type { Deps } from '../deps.ts';
 import { recordAudit } from '../record-audit.ts';
@@ -57,7 +56,7 @@ const CTE: Record<string, string> = {
 /** The recall's traceability records as rows, oldest first. Regulators only (as getRecall). */
 export async function recallTraceabilityRows(deps: Deps, actor: Actor, recallId: string): Promise<{ recall: Awaited<ReturnType<typeof getRecall>>; rows: TraceabilityRow[] }> {
   const recall = await getRecall(deps, actor, recallId);
-  const repo = new HoldingRepository(deps.store);
+  const repo = deps.holdings;
   const units = recall.impact.units.map((u) => u.code);
   const product = new Map(recall.impact.units.map((u) => [u.code, u.product ?? '']));
   const movements = (await repo.listMovementsOfUnits(units, { withBody: false })).filter((m) => m.kind in CTE).sort((a, b) => a.eventTime - b.eventTime || a.eventRowId.localeCompare(b.eventRowId));

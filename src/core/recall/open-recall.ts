@@ -1,7 +1,7 @@
 import { DomainError, invalid } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { parseAnyCode } from '../../domain/identifiers/index.ts';
-import { RecallRepository, type RecallNoticeRow, type RecallRow } from '../../storage/repositories/recall.repository.ts';
+import type { RecallNoticeRow, RecallRow } from '../../storage/repositories/recall.repository.ts';
 import { RECALL_BTT, recallProgress, recallUri, type RecallProgress } from './recall-progress.ts';
 import type { Actor } from '../actor.ts';
 import { requireRegulator } from '../authenticate.ts';
@@ -53,7 +53,7 @@ export async function openRecall(deps: Deps, actor: Actor, input: { codes: strin
   const id = newId('rcl');
   const now = deps.now().toISOString();
   const recall = { id, regulator_id: regulator.partyId, codes: JSON.stringify(codes), reason: input.reason.trim(), severity: input.severity, status: 'open', created_at: now, closed_at: null };
-  await new RecallRepository(deps.store).insertRecall(
+  await deps.recalls.insertRecall(
     recall,
     impact.holders.map((h) => ({
       id: newId('ntc'), recall_id: id, party_id: h.partyId, status: 'sent', created_at: now, acknowledged_at: null, on_hand_at_open: JSON.stringify(h.onHand),
@@ -61,13 +61,13 @@ export async function openRecall(deps: Deps, actor: Actor, input: { codes: strin
     impact.units.map((u) => u.code),
   );
   await recordAudit(deps, actor, 'recall.open', id, 'ok', { codes, units: impact.units.length, holders: impact.holders.length });
-  return present(deps, recall, impact, await new RecallRepository(deps.store).listNoticesOfRecall(id));
+  return present(deps, recall, impact, await deps.recalls.listNoticesOfRecall(id));
 }
 
 /** A recall as it stands now: impact recomputed from the current records. Regulators only. @throws not_found `recall_not_found` */
 export async function getRecall(deps: Deps, actor: Actor, id: string): Promise<RecallView> {
   requireRegulator(actor);
-  const repo = new RecallRepository(deps.store);
+  const repo = deps.recalls;
   const recall = await repo.findRecall(id);
   if (!recall) throw new DomainError('not_found', 'recall_not_found', `No recall ${id}.`, { field: 'id' });
   const impact = await assessRecallImpact(deps, JSON.parse(recall.codes));
@@ -87,7 +87,7 @@ export async function closeRecall(deps: Deps, actor: Actor, id: string): Promise
   if (missing.length) {
     throw new DomainError('rule_violation', 'holders_unaccounted', `${missing.length} holder(s) are not accounted for yet: ${missing.join(', ')}`, { partyIds: missing });
   }
-  await new RecallRepository(deps.store).closeRecall(id, deps.now().toISOString());
+  await deps.recalls.closeRecall(id, deps.now().toISOString());
   await recordAudit(deps, actor, 'recall.close', id);
   return getRecall(deps, actor, id);
 }

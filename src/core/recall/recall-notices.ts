@@ -1,5 +1,4 @@
 import { DomainError } from '../../domain/errors.ts';
-import { RecallRepository } from '../../storage/repositories/recall.repository.ts';
 import type { Actor } from '../actor.ts';
 import { requirePartyScope } from '../authenticate.ts';
 import type { Deps } from '../deps.ts';
@@ -20,7 +19,7 @@ export interface RecallNoticeView {
 /** A holder's recall inbox, newest first. */
 export async function listRecallNotices(deps: Deps, actor: Actor): Promise<RecallNoticeView[]> {
   const party = requirePartyScope(actor, 'query');
-  const rows = await new RecallRepository(deps.store).listNoticesOfParty(party.partyId);
+  const rows = await deps.recalls.listNoticesOfParty(party.partyId);
   await recordAudit(deps, actor, 'recall_notice.list', party.partyId, 'ok', { count: rows.length });
   return rows.map((n) => ({
     id: n.id, recallId: n.recall_id, recallStatus: n.recall_status, codes: JSON.parse(n.codes), reason: n.reason, severity: n.severity,
@@ -31,7 +30,7 @@ export async function listRecallNotices(deps: Deps, actor: Actor): Promise<Recal
 /** The holder acknowledges a notice of its own. @throws not_found `notice_not_found` */
 export async function acknowledgeRecallNotice(deps: Deps, actor: Actor, id: string): Promise<RecallNoticeView> {
   const party = requirePartyScope(actor, 'query');
-  const repo = new RecallRepository(deps.store);
+  const repo = deps.recalls;
   const notice = await repo.findNotice(id);
   if (!notice || notice.party_id !== party.partyId) throw new DomainError('not_found', 'notice_not_found', `No recall notice ${id} of yours.`, { field: 'id' });
   await repo.acknowledgeNotice(id, deps.now().toISOString());

@@ -1,11 +1,13 @@
 /**
- * GS1 Digital Link URIs (uncompressed), both ways: parsing any host and path stem, key + ordered qualifiers per
- * the dictionary's dlpkey=, query-string data attributes and percent-escaping; and generating the canonical form
+ * GS1 Digital Link URIs, both ways: parsing any host and path stem, key + ordered qualifiers per the dictionary's
+ * dlpkey=, query-string data attributes and percent-escaping (compressed URIs are decompressed first, see
+ * gs1-digital-link-compression.ts); and generating the canonical form
  * `https://id.gs1.org/01/09506000134352/10/ABC?17=…` (query attributes: predefined-length AIs first).
  */
 import { invalid } from '../errors.ts';
 import { validateAiValue, validateAssociations, type AiValue, type Gs1Options } from './gs1-element-string.ts';
 import { findAi, type AiEntry } from './gs1-syntax-dictionary.ts';
+import { isCompressedDigitalLink, decompressDigitalLink } from './gs1-digital-link-compression.ts';
 
 /** The canonical resolver host the platform stores identifiers on. */
 export const CANONICAL_DL_HOST = 'https://id.gs1.org';
@@ -95,11 +97,12 @@ export interface ParsedDigitalLink {
 }
 
 /**
- * Parses an uncompressed GS1 Digital Link URI on any host.
+ * Parses a GS1 Digital Link URI on any host; a compressed one is read as its uncompressed equivalent.
  * @throws DomainError invalid `bad_uri`, `no_primary_key`, `bad_qualifier`, `not_dl_attribute`, `duplicate_ai`,
- *   `unknown_ai`, or any AI value fault
+ *   `unknown_ai`, `bad_compressed_link`, or any AI value fault
  */
 export function parseDigitalLinkUri(uri: string, opts: Gs1Options = {}): ParsedDigitalLink {
+  if (isCompressedDigitalLink(uri)) uri = decompressDigitalLink(uri);
   const scheme = SCHEMES.find((s) => uri.startsWith(s));
   if (!scheme) throw dlFault('bad_uri', 'A Digital Link URI must start with http:// or https://', { position: 0 });
   for (let i = 0; i < uri.length; i++) {

@@ -161,8 +161,9 @@ function normalizeUncached(value: string, kind: EpcisIdKind): string {
     try {
       ais = parseDigitalLinkUri(value).ais;
     } catch (e) {
-      // A web URI that is not a Digital Link at all (no AI path) is an ordinary URI.
-      if (e instanceof DomainError && (e.code === 'no_primary_key' || e.code === 'bad_uri')) return value;
+      // A web URI that is not a Digital Link at all (no AI path; a last segment that only looks compressed) is an
+      // ordinary URI.
+      if (e instanceof DomainError && (e.code === 'no_primary_key' || e.code === 'bad_uri' || e.code === 'bad_compressed_link')) return value;
       throw e;
     }
     checkKind(ais, kind, value, ais[0].ai === '01' && !ais.some((a) => a.ai === '21'));

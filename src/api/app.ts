@@ -12,6 +12,8 @@ import { ledgerRoutes } from './routes/api/v1/ledger.ts';
 import { quantityRoutes } from './routes/api/v1/quantities.ts';
 import { recallRoutes } from './routes/api/v1/recalls.ts';
 import { traceRoutes } from './routes/api/v1/trace.ts';
+import { publicParticipationRoutes } from './routes/api/v1/public-participation.ts';
+import { resolverRoutes } from './routes/resolver.ts';
 
 /** Who may call one route, as declared. */
 export interface RouteAccess {
@@ -75,5 +77,8 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(quantityRoutes, { prefix: '/api/v1', deps });
   await app.register(recallRoutes, { prefix: '/api/v1', deps });
   await app.register(traceRoutes, { prefix: '/api/v1', deps });
+  await app.register(publicParticipationRoutes, { prefix: '/api/v1', deps });
+  // The GS1 Digital Link resolver and the public pages own the root path.
+  await app.register(resolverRoutes, { deps });
   return app;
 }

@@ -20,6 +20,8 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Worker threads that check and hash capture events while the main thread writes (SUYUAN_CAPTURE_WORKERS; 0 = in-process). */
   readonly captureWorkers: number;
+  /** Resolver that codes of company prefixes not registered here are forwarded to (SUYUAN_UPSTREAM_RESOLVER, e.g. the provincial one); none = 404. */
+  readonly upstreamResolver: string | undefined;
 }
 
 /** Reads the environment once; the only place that touches process.env. */
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     captureFileSizeLimit:
       overrides.captureFileSizeLimit ?? intFrom(env.SUYUAN_CAPTURE_FILE_SIZE_LIMIT, 64 * 1024 * 1024, 'SUYUAN_CAPTURE_FILE_SIZE_LIMIT'),
     publicBaseUrl: overrides.publicBaseUrl ?? (env.SUYUAN_PUBLIC_URL || undefined),
+    upstreamResolver: overrides.upstreamResolver ?? (env.SUYUAN_UPSTREAM_RESOLVER ? upstreamFrom(env.SUYUAN_UPSTREAM_RESOLVER) : undefined),
     logLevel: overrides.logLevel ?? env.SUYUAN_LOG_LEVEL ?? 'warn',
     captureWorkers: overrides.captureWorkers ?? intFrom(env.SUYUAN_CAPTURE_WORKERS, defaultPrepareWorkers(), 'SUYUAN_CAPTURE_WORKERS'),
     trustProxy: overrides.trustProxy ?? ['1', 'true', 'yes'].includes((env.SUYUAN_TRUST_PROXY ?? '').toLowerCase()),
@@ -55,4 +58,20 @@ function intFrom(raw: string | undefined, fallback: number, name: string): numbe
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, found "${raw}"`);
   return n;
+}
+
+/** The platform's own public origin, used in Digital Link URIs it prints on labels and in linksets. */
+export function publicOrigin(config: Config): string {
+  return (config.publicBaseUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+}
+
+function upstreamFrom(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`SUYUAN_UPSTREAM_RESOLVER must be an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`SUYUAN_UPSTREAM_RESOLVER must be an http(s) URL, got "${value}"`);
+  return value.replace(/\/+$/, '');
 }

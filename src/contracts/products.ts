@@ -10,6 +10,7 @@ export const RegisterProductBody = Type.Object(
     subKind: Type.Optional(Type.String()),
     spec: Type.Optional(Type.String()),
     shelfLifeDays: Type.Optional(Type.Integer({ minimum: 1 })),
+    imageUrl: Type.Optional(Type.String({ description: 'https URL of a product picture, shown on the scan page' })),
   },
   { additionalProperties: false },
 );
@@ -24,5 +25,6 @@ export const ProductResponse = Type.Object({
   category: Type.String(),
   spec: Type.Union([Type.String(), Type.Null()]),
   shelfLifeDays: Type.Union([Type.Integer(), Type.Null()]),
+  imageUrl: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
 });

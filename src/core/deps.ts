@@ -10,6 +10,10 @@ import { LedgerRepository } from '../storage/repositories/ledger.repository.ts';
 import { LineageRepository } from '../storage/repositories/lineage.repository.ts';
 import { HoldingRepository } from '../storage/repositories/holding.repository.ts';
 import { RecallRepository } from '../storage/repositories/recall.repository.ts';
+import { CertificateRepository } from '../storage/repositories/certificate.repository.ts';
+import { ComplaintRepository } from '../storage/repositories/complaint.repository.ts';
+import { NoticeRepository } from '../storage/repositories/notice.repository.ts';
+import { ScanRepository } from '../storage/repositories/scan.repository.ts';
 import { createPreparer, type Preparer } from './capture/prepare-pool.ts';
 
 /** What every use case receives: configuration, the store's repositories and a clock. */
@@ -26,6 +30,10 @@ export interface Deps {
   readonly lineage: LineageRepository;
   readonly holdings: HoldingRepository;
   readonly recalls: RecallRepository;
+  readonly certificates: CertificateRepository;
+  readonly scans: ScanRepository;
+  readonly complaints: ComplaintRepository;
+  readonly notices: NoticeRepository;
   /** Checks and hashes capture events, in worker threads when config.captureWorkers > 0. */
   readonly preparer: Preparer;
   now(): Date;
@@ -49,6 +57,10 @@ export function createDeps(config: Config, store: Store, now: () => Date = () =>
     lineage: new LineageRepository(store),
     holdings: new HoldingRepository(store),
     recalls: new RecallRepository(store),
+    certificates: new CertificateRepository(store),
+    scans: new ScanRepository(store),
+    complaints: new ComplaintRepository(store),
+    notices: new NoticeRepository(store),
     preparer,
     now,
     async close() {

@@ -1,5 +1,6 @@
 import { DomainError, invalid } from '../domain/errors.ts';
-import { consistencyProofRanges, foldSubtreeHashes, inclusionProofRanges, perfectSubtreesOf, type LeafRange } from '../domain/ledger/merkle.ts';
+import { consistencyProofRanges, foldSubtreeHashes, inclusionProofRanges, leafHash, perfectSubtreesOf, verifyInclusion, type LeafRange } from '../domain/ledger/merkle.ts';
+import { documentContext, eventHashId } from '../domain/epcis/event-hash.ts';
 import { generateLedgerKey, ledgerPublicKey, signTreeHead, type SignedTreeHead } from '../domain/ledger/tree-head.ts';
 import type { LedgerBundle } from '../domain/ledger/verify-bundle.ts';
 import type { LedgerRepository } from '../storage/repositories/ledger.repository.ts';
@@ -90,5 +91,67 @@ async function rangeHashes(ledger: LedgerRepository, ranges: LeafRange[]): Promi
     const folded = foldSubtreeHashes(hashes.slice(at, at + t.length));
     at += t.length;
     return Buffer.from(folded).toString('base64');
+  });
+}
+
+/** One event's standing against the ledger, as the public proof shows it. */
+export interface LedgerCheck {
+  eventRowId: string;
+  eventHash: string | null;
+  leafIndex: number | null;
+  auditPath: string[];
+  /** Null when the event's content still hashes to its leaf and the leaf is in the tree; else what failed. */
+  fault: 'not_in_ledger' | 'content_altered' | 'not_included' | null;
+}
+
+export interface LedgerChecks {
+  treeSize: number;
+  rootHash: string;
+  verified: boolean;
+  checks: LedgerCheck[];
+  /** The stored bodies read for the check, by event row id, for callers that show them. */
+  bodies: Map<string, Record<string, unknown>>;
+}
+
+/**
+ * Checks stored events against the integrity ledger now: each body must still hash (CBV 2.0) to its leaf, and each
+ * leaf must be included in the current tree (RFC 9162 proof against the root). One batched read of bodies and one of
+ * proof nodes, so the scan page can afford it on every view.
+ */
+export async function checkEventsAgainstLedger(deps: Deps, eventRowIds: readonly string[]): Promise<LedgerChecks> {
+  const state = await deps.ledger.state();
+  const leaves = new Map((await deps.ledger.listLeavesWithBodies(eventRowIds)).map((l) => [l.eventRowId, l]));
+  const inTree = eventRowIds.map((id) => leaves.get(id)).filter((l): l is NonNullable<typeof l> => l !== undefined && l.idx < state.treeSize);
+  const paths = await rangeHashesMany(deps.ledger, inTree.map((l) => inclusionProofRanges(l.idx, state.treeSize)));
+  const pathOf = new Map(inTree.map((l, i) => [l.eventRowId, paths[i]!]));
+  const bodies = new Map<string, Record<string, unknown>>();
+  const checks = eventRowIds.map((eventRowId): LedgerCheck => {
+    const leaf = leaves.get(eventRowId);
+    const auditPath = pathOf.get(eventRowId);
+    if (!leaf || !auditPath) return { eventRowId, eventHash: leaf?.hashId ?? null, leafIndex: leaf?.idx ?? null, auditPath: [], fault: 'not_in_ledger' };
+    let content: string | null = null;
+    try {
+      const body = JSON.parse(leaf.body) as Record<string, unknown>;
+      bodies.set(eventRowId, body);
+      content = eventHashId(body, documentContext(body['@context'] ?? []));
+    } catch {
+      content = null;
+    }
+    const included = verifyInclusion(leafHash(leaf.hashId), leaf.idx, state.treeSize, auditPath.map((p) => new Uint8Array(Buffer.from(p, 'base64'))), state.root);
+    const fault = content !== leaf.hashId ? 'content_altered' : included ? null : 'not_included';
+    return { eventRowId, eventHash: leaf.hashId, leafIndex: leaf.idx, auditPath, fault };
+  });
+  return { treeSize: state.treeSize, rootHash: Buffer.from(state.root).toString('base64'), verified: checks.length > 0 && checks.every((c) => c.fault === null), checks, bodies };
+}
+
+/** Audit paths of several proofs from one batched read of subtree hashes. */
+async function rangeHashesMany(ledger: LedgerRepository, proofs: LeafRange[][]): Promise<string[][]> {
+  const flat = proofs.flat();
+  const hashes = await rangeHashes(ledger, flat);
+  let at = 0;
+  return proofs.map((p) => {
+    const out = hashes.slice(at, at + p.length);
+    at += p.length;
+    return out;
   });
 }

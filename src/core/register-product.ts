@@ -18,6 +18,8 @@ export interface RegisterProductInput {
   subKind?: string;
   spec?: string;
   shelfLifeDays?: number;
+  /** An https picture of the product, shown on the scan page. */
+  imageUrl?: string;
 }
 
 export interface ProductView {
@@ -30,6 +32,7 @@ export interface ProductView {
   category: string;
   spec: string | null;
   shelfLifeDays: number | null;
+  imageUrl: string | null;
   createdAt: string;
 }
 
@@ -47,6 +50,9 @@ export async function registerProduct(deps: Deps, actor: Actor, input: RegisterP
   if (input.shelfLifeDays !== undefined && (!Number.isInteger(input.shelfLifeDays) || input.shelfLifeDays <= 0)) {
     throw invalid('bad_number', 'shelfLifeDays must be a positive whole number', { field: 'shelfLifeDays' });
   }
+  if (input.imageUrl !== undefined && !/^https:\/\/[^\s"'<>]+$/.test(input.imageUrl)) {
+    throw invalid('bad_url', 'imageUrl must be an https URL', { field: 'imageUrl' });
+  }
   const gtin = input.gtin ? field('gtin', () => validateGtin(input.gtin!)) : null;
   const classUri = gtin ? toDigitalLink([{ ai: '01', value: gtin }]) : await localProductClass(deps, party.partyId, input.localCode!);
   const clash = await deps.products.findProductByClassUri(classUri);
@@ -60,7 +66,8 @@ export async function registerProduct(deps: Deps, actor: Actor, input: RegisterP
   const now = deps.now().toISOString();
   const row: ProductRow = {
     id, party_id: party.partyId, gtin, local_code: input.localCode ?? null, class_uri: classUri, name: input.name.trim(),
-    category: input.category, spec: input.spec ?? null, shelf_life_days: input.shelfLifeDays ?? null, created_at: now,
+    category: input.category, spec: input.spec ?? null, shelf_life_days: input.shelfLifeDays ?? null,
+    image_url: input.imageUrl ?? null, created_at: now,
   };
   await deps.products.insertProduct(row);
   await recordAudit(deps, actor, 'product.register', id, 'ok', { classUri, category: input.category });
@@ -94,6 +101,6 @@ export async function listOwnProducts(deps: Deps, actor: Actor): Promise<Product
 function presentProduct(p: ProductRow): ProductView {
   return {
     id: p.id, partyId: p.party_id, gtin: p.gtin, localCode: p.local_code, classUri: p.class_uri, name: p.name,
-    category: p.category, spec: p.spec, shelfLifeDays: p.shelf_life_days, createdAt: p.created_at,
+    category: p.category, spec: p.spec, shelfLifeDays: p.shelf_life_days, imageUrl: p.image_url, createdAt: p.created_at,
   };
 }

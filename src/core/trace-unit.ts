@@ -132,6 +132,22 @@ export async function traceUnit(deps: Deps, actor: Actor, input: TraceInput, opt
   return result;
 }
 
+/** Units the public chain of one scan may reach: a scan page shows a chain, not a network. */
+const PUBLIC_NODE_CAP = 400;
+
+/**
+ * The chain back to a unit's origins as the public scan page shows it (issue 4 §2): every event of the unit and its
+ * inputs and containers, up to `depth` hops, with the row ids of the events used so they can be checked against the
+ * ledger. Public data only reaches the caller through the scan view's presenter, which drops quantities.
+ */
+export async function tracePublicChain(deps: Deps, root: TraceResult['root'], depth = DEFAULT_TRACE_DEPTH): Promise<{ trace: TraceResult; events: Array<{ rowId: string; eventId: string; bizStep: string | null }> }> {
+  const walker = new Walker(deps.lineage, { visibility: { kind: 'all' }, oneHopBeyond: false }, depth, PUBLIC_NODE_CAP);
+  await walker.walk(root.code, 'back');
+  const trace = await present(deps, deps.lineage, walker, root, 'back', depth);
+  const rowIds = [...new Set([...walker.edges.values()].map((e) => e.eventRowId))];
+  return { trace, events: rowIds.map((rowId) => ({ rowId, eventId: walker.events.get(rowId)!.eventId, bizStep: walker.events.get(rowId)!.bizStep })) };
+}
+
 /** Which events' edges an actor sees: all (admin), those in scope (regulator), or visible ones plus one hop (firm). */
 interface Policy {
   visibility: EventVisibility;

@@ -19,6 +19,97 @@ export interface Database {
   recall: RecallTable;
   recall_notice: RecallNoticeTable;
   recall_unit: RecallUnitTable;
+  certificate: CertificateTable;
+  scan: ScanTable;
+  scan_tally: ScanTallyTable;
+  complaint: ComplaintTable;
+  consumer_notice: ConsumerNoticeTable;
+  notice_code: NoticeCodeTable;
+  blacklist_entry: BlacklistEntryTable;
+}
+
+/** A certificate a firm or one of its products holds (绿色食品, 有机产品, GMP …), attached by a certifier or the admin. */
+export interface CertificateTable {
+  id: string;
+  party_id: string;
+  product_id: string | null;
+  type: string;
+  number: string;
+  issuer_party_id: string | null;
+  issuer_name: string;
+  valid_from: string | null;
+  valid_to: string | null;
+  url: string | null;
+  created_at: string;
+}
+
+/** One public scan of a code: no personal data. */
+export interface ScanTable {
+  id: Generated<number>;
+  unit: string;
+  at: string;
+  region: string | null;
+  client_class: string;
+}
+
+/** Running scan count per code. */
+export interface ScanTallyTable {
+  unit: string;
+  scans: number;
+  first_at: string;
+  last_at: string;
+  /** JSON array of distinct GB/T 2260 districts seen. */
+  regions: string;
+}
+
+/** A complaint 投诉 filed by the public. */
+export interface ComplaintTable {
+  id: string;
+  tracking_no: string;
+  unit: string | null;
+  category: string | null;
+  region: string | null;
+  subject_party_id: string | null;
+  content: string;
+  /** Optional contact; shown to regulators only. */
+  contact: string | null;
+  status: string;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: string | null;
+  created_at: string;
+}
+
+/** A consumer notice 消费提示 published by a regulator. */
+export interface ConsumerNoticeTable {
+  id: string;
+  regulator_id: string;
+  level: string;
+  title: string;
+  body: string;
+  category: string | null;
+  party_id: string | null;
+  /** JSON array of the codes it concerns (also in notice_code). */
+  codes: string;
+  published_at: string;
+  withdrawn_at: string | null;
+}
+
+/** A code a notice concerns. */
+export interface NoticeCodeTable {
+  code: string;
+  notice_id: string;
+}
+
+/** A firm on the dishonesty blacklist 黑名单. */
+export interface BlacklistEntryTable {
+  id: string;
+  party_id: string;
+  regulator_id: string;
+  reason: string;
+  listed_at: string;
+  expires_at: string | null;
+  removed_at: string | null;
 }
 
 /** A unit a recall reached. */
@@ -153,6 +244,7 @@ export interface ProductTable {
   category: string;
   spec: string | null;
   shelf_life_days: number | null;
+  image_url: string | null;
   created_at: string;
 }
 

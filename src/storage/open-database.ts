@@ -7,6 +7,7 @@ import type { Database } from './database.ts';
 import { initialMigration } from './migrations/0001-initial.ts';
 import { lineageAndLedgerMigration } from './migrations/0002-lineage-and-ledger.ts';
 import { recallMigration } from './migrations/0003-recall.ts';
+import { publicParticipationMigration } from './migrations/0004-public-participation.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -89,6 +90,7 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0001-initial': initialMigration(store.dialect),
     '0002-lineage-and-ledger': lineageAndLedgerMigration(store.dialect),
     '0003-recall': recallMigration(),
+    '0004-public-participation': publicParticipationMigration(store.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();

@@ -15,12 +15,25 @@ import {
 /** Which EPCIS field an identifier comes from. */
 export type EpcisIdKind = 'epc' | 'epcClass' | 'location' | 'party';
 
-/** AIs that qualify a primary key and so belong to its identity (the rest are data attributes). */
-const IDENTITY_AIS = new Set(['00', '01', '22', '10', '21', '235', '253', '255', '401', '402', '414', '254', '7040', '415', '8020', '417', '8003', '8004', '8006', '8010', '8011', '8013', '8017', '8018', '8019']);
+/**
+ * Each GS1 Digital Link primary key with the key qualifiers that belong to its identity (GS1 Digital Link 1.2 AI
+ * table); any other AI — (10) after an SSCC, say — is a data attribute and not part of the identity.
+ */
+const KEY_QUALIFIERS: Readonly<Record<string, ReadonlyArray<readonly string[]>>> = {
+  // (01) takes either the 22/10/21 path or (235) alone, as the Syntax Dictionary's dlpkey says.
+  '01': [['22', '10', '21'], ['235']], '8006': [['22', '10', '21']], '414': [['254'], ['7040']], '417': [['7040']], '8004': [['7040']],
+  '8010': [['8011']], '8017': [['8019']], '8018': [['8019']], '00': [[]], '253': [[]], '255': [[]], '401': [[]], '402': [[]], '8003': [[]],
+  '8013': [[]], '415': [['8020']],
+};
 
 /** The key + qualifiers of a set of AIs, as the canonical Digital Link on id.gs1.org. */
 export function canonicalDigitalLink(ais: readonly AiValue[]): string {
-  return buildDigitalLink(ais.filter((a) => IDENTITY_AIS.has(a.ai)), CANONICAL_DL_HOST);
+  const key = ais.find((a) => a.ai in KEY_QUALIFIERS);
+  const present = new Set(ais.map((a) => a.ai));
+  const paths = key ? KEY_QUALIFIERS[key.ai]! : [];
+  const best = [...paths].sort((a, b) => b.filter((q) => present.has(q)).length - a.filter((q) => present.has(q)).length)[0] ?? [];
+  const identity = new Set(key ? [key.ai, ...best] : []);
+  return buildDigitalLink(ais.filter((a) => identity.has(a.ai)), CANONICAL_DL_HOST);
 }
 
 const SITE_LOCAL_ID = /^[A-Za-z0-9._-]{1,40}$/;

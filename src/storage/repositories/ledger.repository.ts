@@ -73,6 +73,21 @@ export class LedgerRepository {
     return row ? { idx: Number(row.idx), hashId: row.hash_id } : undefined;
   }
 
+  /** For each event row that is in the ledger: its leaf and the stored body, to check one against the other. */
+  async listLeavesWithBodies(eventRowIds: readonly string[]): Promise<Array<{ eventRowId: string; idx: number; hashId: string; body: string }>> {
+    const out: Array<{ eventRowId: string; idx: number; hashId: string; body: string }> = [];
+    for (let i = 0; i < eventRowIds.length; i += 500) {
+      const rows = await this.store.db
+        .selectFrom('ledger_leaf as l')
+        .innerJoin('event as e', 'e.id', 'l.event_id')
+        .select(['l.event_id', 'l.idx', 'l.hash_id', 'e.body'])
+        .where('l.event_id', 'in', eventRowIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.push({ eventRowId: r.event_id, idx: Number(r.idx), hashId: r.hash_id, body: r.body });
+    }
+    return out;
+  }
+
   /** Hashes of the given perfect subtrees, in order: level 0 from the leaves, higher levels as stored. */
   async subtreeHashes(nodes: readonly SubtreeNode[]): Promise<Uint8Array[]> {
     const leafIdx = nodes.filter((n) => n.level === 0).map((n) => n.index);

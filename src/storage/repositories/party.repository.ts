@@ -64,6 +64,13 @@ export class PartyRepository {
   }
 
   /** Sites by canonical URI, for deciding an event's region from its location. */
+  /** True when a registered party or site has a GLN starting with `prefix` (a GS1 Company Prefix). */
+  async existsGlnWithPrefix(prefix: string): Promise<boolean> {
+    const party = await this.store.db.selectFrom('party').select('id').where('gln', 'like', `${prefix}%`).limit(1).executeTakeFirst();
+    if (party) return true;
+    return (await this.store.db.selectFrom('site').select('id').where('gln', 'like', `${prefix}%`).limit(1).executeTakeFirst()) !== undefined;
+  }
+
   async listSitesByUris(uris: readonly string[]): Promise<SiteRow[]> {
     if (uris.length === 0) return [];
     // Raw on SQLite: this runs inside a capture that holds the single connection.

@@ -1,0 +1,87 @@
+import { DomainError, invalid } from '../../domain/errors.ts';
+import { parseAnyCode, type ParsedCode } from '../../domain/identifiers/index.ts';
+import { canonicalDigitalLink } from '../../domain/identifiers/normalize.ts';
+import { nodeType } from '../trace-unit.ts';
+import type { Deps } from '../deps.ts';
+
+/** GS1 Digital Link primary keys the resolver answers at its root (issue 4 §1). */
+export const RESOLVER_PRIMARY_KEYS = ['01', '00', '414', '417', '8003', '8004', '253', '255', '401', '402', '8006', '8010', '8017', '8018'] as const;
+
+/** What a scanned code names, in the forms the public window needs. */
+export interface ResolvedCode {
+  /** The code as scanned (Digital Link URI, or the /code/ value). */
+  input: string;
+  scheme: string;
+  /** Human form: a GS1 element string, or the code itself. */
+  display: string;
+  /** The identity to trace: the serialised instance, else the lot, else the class or key. Canonical. */
+  unit: string;
+  /** The lot the unit belongs to when the code names it (`/01/{gtin}/10/{lot}`), canonical. */
+  lot: string | null;
+  /** The product class (`/01/{gtin}` or a local class). */
+  productClass: string | null;
+  level: 'instance' | 'lot' | 'class' | 'logistic-unit' | 'asset' | 'location' | 'party' | 'other';
+  gtin: string | null;
+  lotNumber: string | null;
+  serial: string | null;
+  /** Data attributes carried in the query string or element string: (17) expiry, (11) production date … */
+  attributes: Record<string, string>;
+}
+
+/**
+ * Parses what a scanner sent to the resolver into canonical identities.
+ * @throws invalid `invalid_code` naming the fault (the resolver answers 400)
+ */
+export function resolveCode(input: string): ResolvedCode {
+  let parsed: ParsedCode;
+  try {
+    parsed = parseAnyCode(input);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    throw invalid('invalid_code', `code: ${err.message}`, { field: 'code', cause: err.code });
+  }
+  const ais = new Map((parsed.ais ?? []).map((a) => [a.ai, a.value]));
+  const gtin = ais.get('01') ?? null;
+  const lotNumber = ais.get('10') ?? null;
+  const serial = ais.get('21') ?? null;
+  const attributes: Record<string, string> = {};
+  for (const [ai, value] of ais) if (!['01', '10', '21', '22', '235'].includes(ai)) attributes[ai] = value;
+  if (gtin) {
+    const productClass = canonicalDigitalLink([{ ai: '01', value: gtin }]);
+    const lot = lotNumber ? canonicalDigitalLink([{ ai: '01', value: gtin }, { ai: '10', value: lotNumber }]) : null;
+    const unit = serial ? canonicalDigitalLink([{ ai: '01', value: gtin }, { ai: '21', value: serial }]) : lot ?? productClass;
+    return {
+      input, scheme: parsed.scheme, display: parsed.display, unit, lot, productClass,
+      level: serial ? 'instance' : lot ? 'lot' : 'class', gtin, lotNumber, serial, attributes,
+    };
+  }
+  const unit = parsed.canonical;
+  const level: ResolvedCode['level'] = ais.has('00') ? 'logistic-unit' : ais.has('8003') || ais.has('8004') ? 'asset'
+    : nodeType(unit) === 'site' ? 'location' : nodeType(unit) === 'party' ? 'party'
+    : parsed.scheme === 'drug' || parsed.scheme === 'iid' || /^urn:suyuan:local:[^:]+:[^:]+:[^:]+$/.test(unit) ? 'instance' : 'other';
+  const localClass = /^(urn:suyuan:local:[^:]+:[^:]+):[^:]+$/.exec(unit)?.[1] ?? null;
+  return { input, scheme: parsed.scheme, display: parsed.display, unit, lot: null, productClass: localClass, level, gtin: null, lotNumber: null, serial: null, attributes };
+}
+
+/**
+ * Whether the platform answers for a code: its product is registered here, the code has been captured here, or a
+ * registered firm's GLN shares its GS1 Company Prefix (taken as the first 9 digits of the key — GS1 China's usual
+ * prefix length). Anything else belongs to another resolver (issue 4 §1).
+ */
+export async function isRegisteredHere(deps: Deps, code: ResolvedCode): Promise<boolean> {
+  if (code.productClass && (await deps.products.findProductByClassUri(code.productClass))) return true;
+  if ((await deps.lineage.listEdgesTouching(code.lot ? [code.unit, code.lot] : [code.unit])).length > 0) return true;
+  const key = gs1KeyDigits(code);
+  return key !== null && (await deps.parties.existsGlnWithPrefix(key.slice(0, 9)));
+}
+
+/** The company-prefix part of a GS1 key: a GTIN without its indicator digit, an SSCC without its extension digit. */
+function gs1KeyDigits(code: ResolvedCode): string | null {
+  if (code.gtin) return code.gtin.slice(1);
+  const m = /^https:\/\/id\.gs1\.org\/(\d{2,4})\/([^/?]+)/.exec(code.unit);
+  if (!m) return null;
+  const value = decodeURIComponent(m[2]!);
+  if (m[1] === '00') return value.slice(1);
+  if (m[1] === '8003') return value.slice(1);
+  return /^\d{9}/.test(value) ? value : null;
+}

@@ -1,0 +1,87 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Store } from '../open-database.ts';
+import type { BlacklistEntryTable, ConsumerNoticeTable } from '../database.ts';
+
+export type ConsumerNoticeRow = Selectable<ConsumerNoticeTable>;
+export type BlacklistEntryRow = Selectable<BlacklistEntryTable> & { party_name: string; party_uscc: string; party_region: string };
+
+/** What a scanned code is about, for finding the notices and blacklist entries that concern it. */
+export interface NoticeSubject {
+  /** The unit, its lot and product class: canonical codes. */
+  codes: readonly string[];
+  /** Firms on the unit's chain. */
+  partyIds: readonly string[];
+  category: string | null;
+}
+
+/** Consumer notices 消费提示 and the dishonesty blacklist 黑名单, both published by regulators. */
+export class NoticeRepository {
+  constructor(private readonly store: Store) {}
+
+  async insertNotice(row: Insertable<ConsumerNoticeTable>, codes: readonly string[]): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('consumer_notice').values(row).execute();
+      if (codes.length) await trx.insertInto('notice_code').values(codes.map((code) => ({ code, notice_id: row.id }))).execute();
+    });
+  }
+
+  async findNotice(id: string): Promise<ConsumerNoticeRow | undefined> {
+    return this.store.db.selectFrom('consumer_notice').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async withdrawNotice(id: string, at: string): Promise<boolean> {
+    const r = await this.store.db.updateTable('consumer_notice').set({ withdrawn_at: at }).where('id', '=', id).where('withdrawn_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Notices in force, newest first. */
+  async listActiveNotices(limit: number): Promise<ConsumerNoticeRow[]> {
+    return this.store.db.selectFrom('consumer_notice').selectAll().where('withdrawn_at', 'is', null).orderBy('published_at', 'desc').limit(limit).execute();
+  }
+
+  /**
+   * Notices in force that concern a subject: naming one of its codes, one of its firms, or its whole product line
+   * (a notice that names neither codes nor a firm).
+   */
+  async listNoticesConcerning(subject: NoticeSubject): Promise<ConsumerNoticeRow[]> {
+    const codes = [...subject.codes];
+    const partyIds = [...subject.partyIds];
+    return this.store.db
+      .selectFrom('consumer_notice as n')
+      .selectAll('n')
+      .where('n.withdrawn_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          ...(codes.length ? [eb('n.id', 'in', eb.selectFrom('notice_code').select('notice_id').where('code', 'in', codes))] : []),
+          ...(partyIds.length ? [eb('n.party_id', 'in', partyIds)] : []),
+          ...(subject.category ? [eb.and([eb('n.category', '=', subject.category), eb('n.party_id', 'is', null), eb('n.codes', '=', '[]')])] : []),
+        ]),
+      )
+      .orderBy('n.published_at', 'desc')
+      .limit(20)
+      .execute();
+  }
+
+  async insertBlacklistEntry(row: Insertable<BlacklistEntryTable>): Promise<void> {
+    await this.store.db.insertInto('blacklist_entry').values(row).execute();
+  }
+
+  async removeBlacklistEntry(id: string, at: string): Promise<boolean> {
+    const r = await this.store.db.updateTable('blacklist_entry').set({ removed_at: at }).where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Entries in force at `now` (not removed, not expired), optionally only for some firms. */
+  async listBlacklist(now: string, partyIds?: readonly string[]): Promise<BlacklistEntryRow[]> {
+    if (partyIds && partyIds.length === 0) return [];
+    let q = this.store.db
+      .selectFrom('blacklist_entry as b')
+      .innerJoin('party as p', 'p.id', 'b.party_id')
+      .selectAll('b')
+      .select(['p.name as party_name', 'p.uscc as party_uscc', 'p.region as party_region'])
+      .where('b.removed_at', 'is', null)
+      .where((eb) => eb.or([eb('b.expires_at', 'is', null), eb('b.expires_at', '>', now)]));
+    if (partyIds) q = q.where('b.party_id', 'in', [...partyIds]);
+    return q.orderBy('b.listed_at', 'desc').limit(500).execute();
+  }
+}

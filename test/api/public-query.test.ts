@@ -1,0 +1,357 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compressDigitalLink } from '../../src/domain/identifiers/gs1-digital-link-compression.ts';
+import { withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
+import { CONFORMANCE } from '../support/conformance.ts';
+import { parseAnyCode } from '../../src/domain/identifiers/index.ts';
+import { testDialects } from '../support/stores.ts';
+import { ADMIN_KEY, createTestApp, loadDemoKeys, type TestApp } from '../support/test-app.ts';
+
+const MILK_GTIN = `0${withCheckDigit('697012320001')}`;
+const PORK_GTIN = `0${withCheckDigit('697012310001')}`;
+const CARTON = `/01/${MILK_GTIN}/21/LY2611060001`;
+const CARTON_URI = `https://id.gs1.org${CARTON}`;
+const CARTON_LOT = `https://id.gs1.org/01/${MILK_GTIN}/10/LY261106`;
+const PORK_LOT_PATH = `/01/${PORK_GTIN}/10/ZR20261103`;
+const PHONE = { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1', accept: 'text/html' };
+const LINKSET = { accept: 'application/linkset+json' };
+
+function isValidPath(url: string): boolean {
+  try {
+    parseAnyCode(`https://id.gs1.org${url}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Text of one section of a page, tags stripped. */
+function section(html: string, id: string): string {
+  const m = new RegExp(`<section[^>]*id="${id}"[^>]*>([\\s\\S]*?)</section>`).exec(html);
+  return m ? m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() : '';
+}
+
+for (const dialect of testDialects()) {
+  describe(`public query on ${dialect}: resolver, scan page, participation (issue 4)`, () => {
+    let t: TestApp;
+    let keys: Record<string, { key: string; partyId: string }>;
+    before(async () => {
+      t = await createTestApp(dialect);
+      keys = await loadDemoKeys(t);
+    });
+    after(async () => t?.close());
+    const get = (url: string, headers: Record<string, string> = PHONE) => t.inject({ method: 'GET', url, headers });
+
+    test('a browser scanning a carton gets the server-rendered scan page: product, dates, chain, verified, first scan', async () => {
+      const res = await get(CARTON);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.match(String(res.headers['content-type']), /^text\/html/);
+      assert.ok(res.rawPayload.length < 50 * 1024, `page is ${res.rawPayload.length} bytes`);
+      assert.doesNotMatch(res.body, /<script/i, 'usable without JavaScript: the page has no script');
+      assert.match(section(res.body, 'product'), /绿野纯牛奶 250mL/);
+      assert.match(section(res.body, 'product'), /序列号 LY2611060001/);
+      assert.match(section(res.body, 'product'), /保质期至 2027-05-05/);
+      assert.match(section(res.body, 'producer'), /惠州市绿野乳业有限公司.*91441303MA56RY0E7.*良好/);
+      const chain = section(res.body, 'timeline');
+      const order = ['生产赋码', '高潭奶牛牧场', '绿野乳业新圩工厂', '龙门配送中心', '百佳超市下埔店', '零售'].map((s) => chain.indexOf(s));
+      assert.ok(order.every((i) => i >= 0), chain);
+      assert.deepEqual([...order].sort((a, b) => a - b), order, `chain in time order: ${chain}`);
+      assert.match(section(res.body, 'verification'), /记录已核验/);
+      assert.match(res.body, /href="\/proof\?code=https%3A%2F%2Fid.gs1.org%2F01%2F/);
+      assert.match(section(res.body, 'verification'), /首次查询/);
+      assert.match(String(res.headers.link), /rel="linkset"; type="application\/linkset\+json"/);
+      const again = await get(CARTON);
+      assert.match(section(again.body, 'verification'), /已被查询 2 次/);
+      const english = await get(`${CARTON}?lang=en`);
+      assert.match(english.body, /Chain of custody/);
+      assert.match(english.body, /<html lang="en">/);
+    });
+
+    test('the pork lot page shows its inspections and an expired warning', async () => {
+      const res = await get(PORK_LOT_PATH);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.match(section(res.body, 'expired'), /已过期.*2026-11-10/);
+      assert.match(section(res.body, 'inspections'), /合格.*DJ-KJ-20261103-112/);
+    });
+
+    test('a local code with no GS1 form resolves under /code/, and /code?q= sends any code to its page', async () => {
+      const pigLot = (await t.deps.store.db.selectFrom('lineage_edge').select('from_node').where('kind', '=', 'transformed_into').where('to_node', '=', `https://id.gs1.org${PORK_LOT_PATH}`).executeTakeFirstOrThrow()).from_node;
+      assert.match(pigLot, /^urn:suyuan:local:/);
+      const res = await get(`/code/${encodeURIComponent(pigLot)}`);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.match(section(res.body, 'timeline'), /石湾镇生猪养殖基地/);
+      const q = await get(`/code?q=${encodeURIComponent(`(01)${MILK_GTIN}(21)LY2611060001`)}`);
+      assert.equal(q.statusCode, 303);
+      assert.equal(q.headers.location, CARTON);
+      const drug = await get(`/code/${'8'.repeat(20)}`);
+      assert.equal(drug.statusCode, 404, 'a well-formed drug code not registered here');
+      assert.match(drug.body, /此码未在本平台登记/);
+      const bad = await get('/code/not-a-code');
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /无法识别的追溯码/);
+    });
+
+    test('linkset: Accept application/linkset+json or linkType=all gives RFC 9264 with GS1 link types', async () => {
+      for (const [url, headers] of [[CARTON, LINKSET], [`${CARTON}?linkType=all`, { accept: '*/*' }]] as const) {
+        const res = await get(url, headers);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.match(String(res.headers['content-type']), /^application\/linkset\+json/);
+        const set = res.json().linkset[0];
+        assert.equal(set.anchor, `http://localhost${CARTON}`);
+        assert.equal(set.itemDescription, '绿野纯牛奶 250mL');
+        for (const type of ['defaultLink', 'pip', 'traceability', 'certificationInfo', 'recallStatus', 'epcis', 'verificationService']) {
+          const links = set[`https://gs1.org/voc/${type}`];
+          assert.ok(Array.isArray(links) && links[0].href && links[0].type, `${type}: ${JSON.stringify(links)}`);
+        }
+        assert.match(set['https://gs1.org/voc/traceability'][0].href, /\/api\/v1\/public\/scan\?code=/);
+      }
+    });
+
+    test('linkType=gs1:x redirects (307) to that link; an unknown type to the default link', async () => {
+      const trace = await get(`${CARTON}?linkType=gs1:traceability`);
+      assert.equal(trace.statusCode, 307);
+      assert.match(String(trace.headers.location), /\/api\/v1\/public\/scan\?code=https%3A%2F%2Fid\.gs1\.org%2F01%2F/);
+      const app = { accept: 'application/json', 'user-agent': 'SuyuanApp/1.0' };
+      const json = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), app);
+      assert.equal(json.statusCode, 200, json.body);
+      assert.equal(json.json().product.name, '绿野纯牛奶 250mL');
+      const next = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), app);
+      assert.equal(next.json().scans.count, json.json().scans.count + 1, 'an app lookup counts as a scan');
+      const recall = await get(`${CARTON}?linkType=https://gs1.org/voc/recallStatus`);
+      assert.equal(recall.statusCode, 307);
+      assert.match(String(recall.headers.location), /\/api\/v1\/public\/recall-status\?code=/);
+      const unknown = await get(`${CARTON}?linkType=gs1:smpc`);
+      assert.equal(unknown.statusCode, 307);
+      assert.equal(String(unknown.headers.location).replace(/^https?:\/\/[^/]+/, ''), CARTON);
+    });
+
+    test('a compressed Digital Link resolves to the same page, exposing the uncompressed URI as owl:sameAs', async () => {
+      const compressed = compressDigitalLink(`https://id.gs1.org${CARTON}`);
+      const p = new URL(compressed).pathname;
+      assert.notEqual(p, CARTON);
+      const res = await get(p, LINKSET);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.match(String(res.headers.link), new RegExp(`<http://localhost${CARTON}>; rel="owl:sameAs"`));
+      assert.equal(res.json().linkset[0].anchor, `http://localhost${CARTON}`);
+      assert.equal((await get('/favicon.ico', { accept: 'image/*' })).statusCode, 404);
+    });
+
+    test('codes not registered here: 404 page, or 307 to the configured upstream resolver', async () => {
+      const page = await get('/01/09506000134352?17=271231');
+      assert.equal(page.statusCode, 404);
+      assert.match(page.body, /此码未在本平台登记/);
+      const json = await get('/01/09506000134352', LINKSET);
+      assert.equal(json.statusCode, 404);
+      assert.equal(json.json().code, 'not_registered_here');
+      const bad = await get('/01/09506000134353', LINKSET);
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.json().detail, /check digit/);
+      const upstream = await createTestApp(dialect, { upstreamResolver: 'https://resolver.example.gd.cn' });
+      try {
+        const res = await upstream.inject({ method: 'GET', url: '/01/09506000134352/10/ABC?17=271231', headers: PHONE });
+        assert.equal(res.statusCode, 307);
+        assert.equal(res.headers.location, 'https://resolver.example.gd.cn/01/09506000134352/10/ABC?17=271231');
+      } finally {
+        await upstream.close();
+      }
+    });
+
+    test('the resolver describes itself at /.well-known/gs1resolver and answers CORS preflight', async () => {
+      const res = await get('/.well-known/gs1resolver', { accept: 'application/json' });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(res.json().supportedPrimaryKeys.slice(0, 5), ['01', '00', '414', '417', '8003']);
+      assert.equal(res.json().supportedLinkType[0].prefix, 'gs1:');
+      const pre = await t.inject({ method: 'OPTIONS', url: CARTON, headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } });
+      assert.equal(pre.statusCode, 204);
+      assert.equal(pre.headers['access-control-allow-origin'], '*');
+    });
+
+    test('every GS1 Digital Link parse vector: valid URIs resolve (or are not registered here), invalid ones are 400', async (ctx) => {
+      const file = JSON.parse(readFileSync(path.join(CONFORMANCE, 'gs1-identifiers/syntax-engine-vectors/dl-parse.json'), 'utf8')) as { vectors: Array<{ valid: boolean; uri: string }> };
+      // The same exclusions as the identifier conformance suite, each with its reason there.
+      const excluded = new Set((JSON.parse(readFileSync(new URL('../conformance/gs1-exclusions.json', import.meta.url), 'utf8')) as { cases: Array<{ file: string; index: number; fields?: string[] }> })
+        .cases.filter((c) => c.file === 'dl-parse' && !c.fields).map((c) => c.index));
+      let valid = 0;
+      let invalid = 0;
+      let skipped = 0;
+      for (const [index, v] of file.vectors.entries() as IterableIterator<[number, { valid: boolean; uri: string; non_default_settings?: unknown }]>) {
+        // The resolver runs with the syntax engine's default settings.
+        if (excluded.has(index) || v.non_default_settings) {
+          skipped++;
+          continue;
+        }
+        const m = /^https?:\/\/[^/?#]+(\/[^#]*)?/.exec(v.uri);
+        if (!m || !m[1] || m[1] === '/') {
+          skipped++; // no path: nothing reaches a resolver route
+          continue;
+        }
+        // A resolver answers at its root: drop any stem before the primary key, as a stemmed link's own host would.
+        const key = /\/(01|00|414|417|8003|8004|253|255|401|402|8006|8010|8017|8018)\/.*/.exec(m[1]);
+        const url = key ? key[0] : m[1];
+        if (!v.valid && key && isValidPath(url)) {
+          skipped++; // the fault is in the scheme or host, which never reaches a resolver's path
+          continue;
+        }
+        const res = await get(url, LINKSET);
+        if (v.valid) {
+          valid++;
+          assert.ok(res.statusCode === 200 || (res.statusCode === 404 && res.json().code === 'not_registered_here'), `${v.uri}: ${res.statusCode} ${res.body}`);
+        } else {
+          invalid++;
+          assert.ok(res.statusCode === 400 || (res.statusCode === 404 && !key), `${v.uri} must be refused: ${res.statusCode} ${res.body}`);
+        }
+      }
+      assert.ok(valid > 30 && invalid > 30, `valid ${valid}, invalid ${invalid}`);
+      ctx.diagnostic(`dl-parse through the resolver: ${valid} valid, ${invalid} invalid, ${skipped} without a path or with a host fault`);
+    });
+
+    test('complaints: filed from the form, tracked by number, seen and answered by the regulators of the line only', async () => {
+      const form = await t.inject({
+        method: 'POST', url: '/complaints', headers: { ...PHONE, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ code: `https://id.gs1.org${CARTON}`, content: '牛奶有异味', contact: '13800000000', region: '441302' }).toString(),
+      });
+      assert.equal(form.statusCode, 303, form.body);
+      const location = String(form.headers.location);
+      const trackingNo = /^\/complaints\/(TS[0-9A-Z]{10})\?filed=1$/.exec(location)?.[1];
+      assert.ok(trackingNo, location);
+      const page = await get(location);
+      assert.match(page.body, new RegExp(trackingNo));
+      assert.match(page.body, /处理中/);
+      assert.doesNotMatch(page.body, /13800000000/, 'the contact never shows on the public page');
+      assert.equal((await get(`/complaints?no=${trackingNo.toLowerCase()}`)).headers.location, `/complaints/${trackingNo}`);
+
+      const empty = await t.inject({ method: 'POST', url: '/api/v1/public/complaints', payload: { content: '   ' } });
+      assert.equal(empty.statusCode, 400);
+      assert.equal(empty.json().field, 'content');
+
+      const foodRegulator = keys['reg-food-drug'].key;
+      const list = await t.inject({ method: 'GET', url: '/api/v1/regulator/complaints?status=open', key: foodRegulator });
+      assert.equal(list.statusCode, 200, list.body);
+      const mine = list.json().find((c: { trackingNo: string }) => c.trackingNo === trackingNo);
+      assert.equal(mine.contact, '13800000000');
+      assert.equal(mine.category, 'food');
+      const other = await t.inject({ method: 'GET', url: '/api/v1/regulator/complaints', key: keys['reg-agriculture'].key });
+      assert.ok(!other.json().some((c: { trackingNo: string }) => c.trackingNo === trackingNo), 'agriculture does not oversee food');
+      const firm = await t.inject({ method: 'GET', url: '/api/v1/regulator/complaints', key: keys['dairy-plant'].key });
+      assert.equal(firm.statusCode, 403);
+
+      const denied = await t.inject({ method: 'POST', url: `/api/v1/regulator/complaints/${mine.id}/answer`, key: keys['reg-agriculture'].key, payload: { answer: '已处理' } });
+      assert.equal(denied.statusCode, 403);
+      const answered = await t.inject({ method: 'POST', url: `/api/v1/regulator/complaints/${mine.id}/answer`, key: foodRegulator, payload: { answer: '已责令企业下架同批次产品' } });
+      assert.equal(answered.statusCode, 200, answered.body);
+      const twice = await t.inject({ method: 'POST', url: `/api/v1/regulator/complaints/${mine.id}/answer`, key: foodRegulator, payload: { answer: '再次答复' } });
+      assert.equal(twice.statusCode, 409);
+      const tracked = await get(`/complaints/${trackingNo}`);
+      assert.match(tracked.body, /已责令企业下架同批次产品/);
+      assert.match(tracked.body, /已答复/);
+      const json = await t.inject({ method: 'GET', url: `/api/v1/public/complaints/${trackingNo}` });
+      assert.equal(json.json().status, 'answered');
+      assert.equal(json.json().contact, undefined);
+      assert.equal((await get('/complaints/TS0000000000')).statusCode, 404);
+      const audit = await t.deps.store.db.selectFrom('audit_log').select('action').where('action', 'in', ['complaint.file', 'complaint.answer', 'complaint.list']).execute();
+      assert.ok(audit.length >= 3);
+    });
+
+    test('certificates attached by a certifier or the admin show on the page; others may not attach', async () => {
+      const products = await t.deps.products.listProductsOfParty(keys['dairy-plant'].partyId);
+      const milk = products.find((p) => p.gtin === MILK_GTIN)!;
+      const body = { partyId: keys['dairy-plant'].partyId, productId: milk.id, type: 'green-food', number: 'LB-45-2611010101A', issuerName: '中国绿色食品发展中心', validTo: '2029-12-31' };
+      const firm = await t.inject({ method: 'POST', url: '/api/v1/certificates', key: keys['dairy-plant'].key, payload: body });
+      assert.equal(firm.statusCode, 403);
+      const badType = await t.inject({ method: 'POST', url: '/api/v1/certificates', key: ADMIN_KEY, payload: { ...body, type: 'halal-ish' } });
+      assert.equal(badType.statusCode, 400);
+      assert.equal(badType.json().field, 'type');
+      const ok = await t.inject({ method: 'POST', url: '/api/v1/certificates', key: ADMIN_KEY, payload: body });
+      assert.equal(ok.statusCode, 201, ok.body);
+      assert.equal(ok.json().mark, true);
+      const certifier = await t.party({ kind: 'certifier', name: '广东某认证有限公司' });
+      const byCertifier = await t.inject({ method: 'POST', url: '/api/v1/certificates', key: certifier.key, payload: { partyId: keys['dairy-plant'].partyId, type: 'haccp', number: 'HACCP-001' } });
+      assert.equal(byCertifier.statusCode, 201, byCertifier.body);
+      assert.equal(byCertifier.json().issuerName, '广东某认证有限公司');
+      const page = await get(CARTON);
+      assert.match(section(page.body, 'producer'), /绿色食品 LB-45-2611010101A/);
+      assert.match(section(page.body, 'producer'), /HACCP 体系认证 HACCP-001/);
+    });
+
+    test('consumer notices show on the pages they concern and on the public list; a regulator keeps to its lines', async () => {
+      const reg = keys['reg-food-drug'].key;
+      const res = await t.inject({ method: 'POST', url: '/api/v1/regulator/notices', key: reg, payload: { title: '冷藏提示', body: '开封后请冷藏并于24小时内饮用', level: 'warning', codes: [CARTON_LOT] } });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.match(await get(CARTON).then((r) => r.body), /冷藏提示/);
+      assert.doesNotMatch(await get(PORK_LOT_PATH).then((r) => r.body), /冷藏提示/);
+      const list = await get('/notices');
+      assert.match(section(list.body, 'notices'), /冷藏提示/);
+      const badCode = await t.inject({ method: 'POST', url: '/api/v1/regulator/notices', key: reg, payload: { title: 'x', body: 'y', codes: ['nonsense'] } });
+      assert.equal(badCode.statusCode, 400);
+      assert.equal(badCode.json().field, 'codes[0]');
+      const notMine = await t.inject({ method: 'POST', url: '/api/v1/regulator/notices', key: keys['reg-agriculture'].key, payload: { title: 'x', body: 'y', category: 'food' } });
+      assert.equal(notMine.statusCode, 403);
+      const gone = await t.inject({ method: 'DELETE', url: `/api/v1/regulator/notices/${res.json().id}`, key: reg });
+      assert.equal(gone.statusCode, 204);
+      assert.doesNotMatch(await get(CARTON).then((r) => r.body), /冷藏提示/);
+    });
+
+    test('a serialised code scanned in far-apart cities, or too often, is flagged as a possible counterfeit', async () => {
+      const code = `/01/${MILK_GTIN}/21/LY2611060002`;
+      const first = await get(`${code}?region=441302`);
+      assert.doesNotMatch(first.body, /id="suspicious"/);
+      const far = await get(`${code}?region=440304`);
+      assert.match(section(far.body, 'suspicious'), /疑似假冒/);
+      const lot = await get(`/01/${MILK_GTIN}/10/LY261106`);
+      for (let i = 0; i < 12; i++) await get(`/01/${MILK_GTIN}/10/LY261106`);
+      assert.doesNotMatch((await get(`/01/${MILK_GTIN}/10/LY261106`)).body, /id="suspicious"/, 'a lot code is printed on many packs: no counterfeit rule');
+      assert.equal(lot.statusCode, 200);
+      const rows = await t.deps.scans.listScans(`https://id.gs1.org${code}`, 10);
+      assert.deepEqual(rows.map((r) => r.region), ['440304', '441302']);
+      assert.ok(rows.every((r) => r.clientClass === 'mobile-browser'));
+      const bot = await get(code, { 'user-agent': 'Googlebot/2.1', accept: 'text/html' });
+      assert.equal(bot.statusCode, 200);
+      assert.equal((await t.deps.scans.findTally(`https://id.gs1.org${code}`))!.scans, 2, 'bots are not counted');
+    });
+
+    test('a blacklisted producer and a recalled carton are warned about on the page', async () => {
+      const reg = keys['reg-food-drug'].key;
+      const listed = await t.inject({ method: 'POST', url: '/api/v1/regulator/blacklist', key: reg, payload: { partyId: keys['dairy-plant'].partyId, reason: '虚假标注生产日期' } });
+      assert.equal(listed.statusCode, 201, listed.body);
+      const page = await get(CARTON);
+      assert.match(section(page.body, 'blacklisted'), /惠州市绿野乳业有限公司：虚假标注生产日期/);
+      assert.match(section(page.body, 'producer'), /列入严重失信名单/);
+      assert.equal((await t.inject({ method: 'GET', url: '/api/v1/public/blacklist' })).json()[0].partyName, '惠州市绿野乳业有限公司');
+      const lifted = await t.inject({ method: 'DELETE', url: `/api/v1/regulator/blacklist/${listed.json().id}`, key: reg });
+      assert.equal(lifted.statusCode, 204);
+      assert.doesNotMatch((await get(CARTON)).body, /id="blacklisted"/);
+
+      const recall = await t.inject({ method: 'POST', url: '/api/v1/regulator/recalls', key: reg, payload: { codes: [CARTON_LOT], reason: '检出致病菌 Pathogen found', severity: 'level-1' } });
+      assert.equal(recall.statusCode, 201, recall.body);
+      const recalled = await get(CARTON);
+      assert.match(section(recalled.body, 'recall'), /召回警示.*检出致病菌/);
+      const status = await t.inject({ method: 'GET', url: `/api/v1/public/recall-status?code=${encodeURIComponent(CARTON_URI)}` });
+      assert.equal(status.json().recalled, true);
+      assert.equal(status.json().recalls[0].id, recall.json().id);
+    });
+
+    test('an event altered in the database loses the verified mark, and the proof names it', async () => {
+      const proofBefore = await t.inject({ method: 'GET', url: `/api/v1/public/proof?code=${encodeURIComponent(CARTON_URI)}` });
+      assert.equal(proofBefore.statusCode, 200, proofBefore.body);
+      assert.equal(proofBefore.json().verified, true);
+      assert.ok(proofBefore.json().entries.length >= 8);
+      assert.ok(proofBefore.json().entries.every((e: { auditPath: string[]; fault: null }) => e.fault === null && Array.isArray(e.auditPath)));
+      const sale = await t.deps.store.db.selectFrom('event').select(['id', 'body']).where('biz_step', '=', 'retail_selling').where('body', 'like', '%LY2611060001%').executeTakeFirstOrThrow();
+      const altered = { ...JSON.parse(sale.body), bizStep: 'shipping' };
+      await t.deps.store.db.updateTable('event').set({ body: JSON.stringify(altered) }).where('id', '=', sale.id).execute();
+      try {
+        const page = await get(CARTON);
+        assert.match(section(page.body, 'verification'), /核验失败/);
+        const proof = await t.inject({ method: 'GET', url: `/api/v1/public/proof?code=${encodeURIComponent(CARTON_URI)}` });
+        assert.equal(proof.json().verified, false);
+        assert.deepEqual(proof.json().entries.filter((e: { fault: string | null }) => e.fault).map((e: { fault: string }) => e.fault), ['content_altered']);
+        const html = await get(`/proof?code=${encodeURIComponent(CARTON_URI)}`);
+        assert.match(html.body, /不一致 \(content_altered\)/);
+      } finally {
+        await t.deps.store.db.updateTable('event').set({ body: sale.body }).where('id', '=', sale.id).execute();
+      }
+    });
+  });
+}

@@ -58,7 +58,7 @@ function openSqlite(dataDir: string): Store {
   // and each page is then copied back once instead of once per commit. journal_size_limit keeps the file bounded.
   sqlite.pragma('wal_autocheckpoint = 16384');
   sqlite.pragma('journal_size_limit = 134217728');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -68,6 +68,33 @@ function openSqlite(dataDir: string): Store {
       await db.destroy();
     },
   };
+}
+
+/** Distinct SQL texts whose prepared statements are kept; IN lists of varying length make the long tail. */
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Kysely prepares a new better-sqlite3 statement for every query, and preparing costs more than running a point lookup.
+ * Handing it a database whose `prepare` reuses statements by SQL text (least recently used dropped) halves the cost of
+ * the public pages' many small reads. Safe because nothing here iterates a statement lazily (no `.stream()`), so a
+ * statement is never busy when it is handed out again.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): Pick<BetterSqlite3.Database, 'prepare' | 'close'> {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(source: string) {
+      let stmt = cache.get(source);
+      if (stmt) {
+        cache.delete(source);
+      } else {
+        stmt = sqlite.prepare(source);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(source, stmt);
+      return stmt;
+    },
+  } as Pick<BetterSqlite3.Database, 'prepare' | 'close'>;
 }
 
 function openPostgres(databaseUrl: string): Store {

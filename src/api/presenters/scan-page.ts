@@ -18,11 +18,12 @@ export function renderScanPage(lang: Lang, view: ScanView, path: string, query: 
   const v = view;
   const parts: string[] = [];
   const codeParam = encodeURIComponent(v.code.unit);
+  const colon = lang === 'zh' ? '：' : ': ';
   for (const r of v.recalls) parts.push(`<section class="warn" id="recall" role="alert">${t(lang, 'recalled')}<br><span>${esc(r.reason)}</span> <span class="muted" style="color:#fff">${date(r.since)}</span></section>`);
   if (v.dates.expired) parts.push(`<section class="warn" id="expired" role="alert">${t(lang, 'expired')} (${esc(v.dates.expiry)})</section>`);
-  if (v.blacklisted.length) parts.push(`<section class="warn" id="blacklisted" role="alert">${t(lang, 'blacklisted')}<br>${v.blacklisted.map((b) => `${esc(b.party)}：${esc(b.reason)}`).join('<br>')}</section>`);
+  if (v.blacklisted.length) parts.push(`<section class="warn" id="blacklisted" role="alert">${t(lang, 'blacklisted')}<br>${v.blacklisted.map((b) => `${esc(b.party)}${colon}${esc(b.reason)}`).join('<br>')}</section>`);
   if (v.scans?.suspicious) parts.push(`<section class="warn" id="suspicious" role="alert">${t(lang, 'suspicious')}</section>`);
-  for (const n of v.notices) parts.push(`<section class="${n.level === 'info' ? 'caution' : 'bad'} notice"><strong>${t(lang, 'notices')}：${esc(n.title)}</strong><br>${esc(n.body)} <span class="muted">${date(n.publishedAt)}</span></section>`);
+  for (const n of v.notices) parts.push(`<section class="${n.level === 'info' ? 'caution' : 'bad'} notice"><strong>${t(lang, 'notices')}${colon}${esc(n.title)}</strong><br>${esc(n.body)} <span class="muted">${date(n.publishedAt)}</span></section>`);
 
   const ver = v.verification;
   const verClass = ver.checked === 0 ? 'caution' : ver.verified ? 'ok' : 'bad';
@@ -52,7 +53,7 @@ export function renderScanPage(lang: Lang, view: ScanView, path: string, query: 
     if (pr.certificates.length) {
       prRows.push([t(lang, 'certificates'), pr.certificates.map((c) => `<span class="tag cert">${esc(lang === 'zh' ? c.nameZh : c.nameEn)} ${esc(c.number)}${c.validTo ? ` ≤${esc(c.validTo)}` : ''}</span>`).join('')]);
     }
-    parts.push(`<section id="producer"><h2>${t(lang, 'producer')}：${esc(pr.name)}</h2>${dl(prRows)}</section>`);
+    parts.push(`<section id="producer"><h2>${t(lang, 'producer')}${colon}${esc(pr.name)}</h2>${dl(prRows)}</section>`);
   }
 
   const steps = v.timeline.map((s) => `<li><strong>${esc(stepName(lang, s.step))}</strong> <span class="muted">${dateTime(s.time)}</span><br>`
@@ -68,6 +69,12 @@ export function renderScanPage(lang: Lang, view: ScanView, path: string, query: 
 
   parts.push(complaintForm(lang, v.code.input));
   return layout(lang, `${v.product?.name ?? v.code.display} · ${t(lang, 'siteName')}`, parts.join(''), { path, query });
+}
+
+/** Where a canonical code's scan page is on this resolver. */
+function codePath(code: string): string {
+  const gs1 = /^https:\/\/id\.gs1\.org(\/.*)$/.exec(code);
+  return gs1 ? gs1[1]! : `/code/${encodeURIComponent(code)}`;
 }
 
 function dl(rows: Array<[string, string]>): string {
@@ -91,6 +98,7 @@ export function renderComplaintPage(lang: Lang, c: ComplaintStatus, justFiled: b
     [t(lang, 'trackingNo'), `<strong id="tracking-no">${esc(c.trackingNo)}</strong>`],
     [t(lang, 'status'), `<span id="complaint-status">${c.status === 'answered' ? t(lang, 'statusAnswered') : t(lang, 'statusOpen')}</span>`],
     [t(lang, 'filedAt'), dateTime(c.createdAt)],
+    ...(c.code ? [[t(lang, 'code'), `<a href="${esc(withLang(lang, codePath(c.code)))}"><code>${esc(c.code)}</code></a>`] as [string, string]] : []),
     [t(lang, 'content'), esc(c.content)],
   ];
   if (c.answer) rows.push([t(lang, 'answer'), `<span id="complaint-answer">${esc(c.answer)}</span> <span class="muted">${dateTime(c.answeredAt ?? '')}</span>`]);
@@ -110,7 +118,7 @@ export function renderComplaintLookup(lang: Lang, message?: string): string {
 /** The public list of notices in force and the blacklist. */
 export function renderNoticesPage(lang: Lang, notices: NoticeView[], blacklist: BlacklistView[]): string {
   const ns = notices.map((n) => `<li class="notice"><strong>${esc(n.title)}</strong> <span class="muted">${date(n.publishedAt)}</span><br>${esc(n.body)}${n.partyName ? `<br><span class="tag">${esc(n.partyName)}</span>` : ''}</li>`);
-  const bl = blacklist.map((b) => `<li class="blacklisted"><strong>${esc(b.partyName)}</strong> <span class="muted">${esc(b.uscc)}</span><br>${t(lang, 'reason')}：${esc(b.reason)} · ${t(lang, 'since')} ${date(b.listedAt)}</li>`);
+  const bl = blacklist.map((b) => `<li class="blacklisted"><strong>${esc(b.partyName)}</strong> <span class="muted">${esc(b.uscc)}</span><br>${t(lang, 'reason')}${lang === 'zh' ? '：' : ': '}${esc(b.reason)} · ${t(lang, 'since')} ${date(b.listedAt)}</li>`);
   const body = `<section id="notices"><h2>${t(lang, 'notices')}</h2>${ns.length ? `<ul>${ns.join('')}</ul>` : `<p class="muted">${t(lang, 'none')}</p>`}</section>`
     + `<section id="blacklist"><h2>${t(lang, 'blacklist')}</h2>${bl.length ? `<ul>${bl.join('')}</ul>` : `<p class="muted">${t(lang, 'none')}</p>`}</section>`;
   return layout(lang, `${t(lang, 'noticesPage')} · ${t(lang, 'siteName')}`, body, { path: '/notices' });

@@ -7,6 +7,7 @@ import { registerErrorHandler } from './plugins/errors.ts';
 import { epcisRoutes } from './routes/epcis/index.ts';
 import { adminRoutes } from './routes/api/v1/admin.ts';
 import { enterpriseRoutes } from './routes/api/v1/enterprise.ts';
+import { labelRoutes } from './routes/api/v1/labels.ts';
 import { publicRoutes } from './routes/api/v1/public.ts';
 import { ledgerRoutes } from './routes/api/v1/ledger.ts';
 import { quantityRoutes } from './routes/api/v1/quantities.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(epcisRoutes, { prefix: '/epcis', deps });
   await app.register(publicRoutes, { prefix: '/api/v1/public' });
   await app.register(enterpriseRoutes, { prefix: '/api/v1/enterprise', deps });
+  await app.register(labelRoutes, { prefix: '/api/v1/enterprise', deps });
   await app.register(adminRoutes, { prefix: '/api/v1/admin', deps });
   await app.register(ledgerRoutes, { prefix: '/api/v1/ledger', deps });
   await app.register(quantityRoutes, { prefix: '/api/v1', deps });

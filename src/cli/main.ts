@@ -14,6 +14,7 @@ import { reportError } from './exit-codes.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 import { addDemoScaleOptions, runDemoScale } from './commands/demo-scale.ts';
 import { registerTraceCommand } from './commands/trace.ts';
+import { registerLabelsCommand } from './commands/labels.ts';
 
 /** The operator acting through the CLI on the store directly: an administrator, audited as `cli`. */
 const CLI_ADMIN: AdminActor = { kind: 'admin', keyId: 'cli' };
@@ -170,6 +171,7 @@ admin.command('audit').description('read the audit log, newest first')
 
 registerVerifyCommand(program);
 registerTraceCommand(program, withDeps, CLI_ADMIN);
+registerLabelsCommand(program, withDeps, CLI_ADMIN);
 
 program.parseAsync(process.argv).catch((err) => {
   process.exitCode = reportError(err);

@@ -23,7 +23,10 @@ describe('HTTP surface', () => {
     const admin = t.app.routeAccess.filter((r) => r.url.startsWith('/api/v1/admin'));
     assert.ok(admin.length > 0 && admin.every((r) => r.access === 'admin'));
     const publicRoutes = t.app.routeAccess.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
-    assert.deepEqual(publicRoutes.filter((r) => !/^(GET|HEAD) \/(health|api\/v1\/openapi\.json|api\/v1\/public\/|api\/v1\/ledger\/(tree-head|proof\/))|^OPTIONS \/epcis\/capture$/.test(r)), []);
+    // Public: the reads below, the resolver and public pages at the root, and the two ways the public files a complaint.
+    const publicPages = /^(GET|HEAD) \/(|\.well-known\/gs1resolver|:primaryKey\/\*|:compressed|code|code\/\*|notices|proof|complaints|complaints\/:trackingNo)$/;
+    const publicWrites = ['POST /complaints', 'POST /api/v1/public/complaints', 'OPTIONS /*', 'OPTIONS /epcis/capture'];
+    assert.deepEqual(publicRoutes.filter((r) => !/^(GET|HEAD) \/(health|api\/v1\/openapi\.json|api\/v1\/public\/|api\/v1\/ledger\/(tree-head|proof\/))/.test(r) && !publicPages.test(r) && !publicWrites.includes(r)), []);
   });
 
   test('the OpenAPI document lists the API with its schemas and bearer security', async () => {
@@ -41,6 +44,6 @@ describe('HTTP surface', () => {
 
 /** The routes the platform must offer; the access check below covers every registered route, not just these. */
 const ROUTES: Record<string, string[]> = {
-  POST: ['/epcis/capture', '/epcis/events', '/api/v1/admin/parties', '/api/v1/enterprise/products'],
-  GET: ['/epcis/events', '/epcis/capture', '/epcis/eventTypes', '/epcis/bizSteps', '/epcis/dispositions', '/api/v1/public/directory', '/api/v1/admin/audit', '/health'],
+  POST: ['/epcis/capture', '/epcis/events', '/api/v1/admin/parties', '/api/v1/enterprise/products', '/complaints', '/api/v1/public/complaints', '/api/v1/regulator/notices', '/api/v1/regulator/blacklist', '/api/v1/certificates'],
+  GET: ['/:primaryKey/*', '/code/*', '/:compressed', '/.well-known/gs1resolver', '/api/v1/public/scan', '/api/v1/regulator/complaints', '/api/v1/enterprise/labels', '/epcis/events', '/epcis/capture', '/epcis/eventTypes', '/epcis/bizSteps', '/epcis/dispositions', '/api/v1/public/directory', '/api/v1/admin/audit', '/health'],
 };

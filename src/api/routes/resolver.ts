@@ -7,7 +7,7 @@ import { fileComplaint, trackComplaint } from '../../core/public/complaints.ts';
 import { buildLinkset, linksOf, normaliseLinkType, resolverPath } from '../../core/public/linkset.ts';
 import { listBlacklist, listNotices } from '../../core/public/notices.ts';
 import { proveChain } from '../../core/public/prove-chain.ts';
-import { isRegisteredHere, resolveCode, RESOLVER_PRIMARY_KEYS, type ResolvedCode } from '../../core/public/resolve-code.ts';
+import { findRegistration, resolveCode, RESOLVER_PRIMARY_KEYS, type ResolvedCode } from '../../core/public/resolve-code.ts';
 import { viewScan } from '../../core/public/view-scan.ts';
 import { regionNames } from '../../core/public/view-scan.ts';
 import { langOf, t, type Lang } from '../presenters/i18n.ts';
@@ -123,7 +123,8 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
       if (wantsLinkset) throw err;
       return reply.status(400).type(HTML).send(renderMessagePage(lang, t(lang, 'badCode'), err.message, path));
     }
-    if (!(await isRegisteredHere(deps, code))) {
+    const registration = await findRegistration(deps, code);
+    if (!registration.registered) {
       if (deps.config.upstreamResolver) return reply.redirect(deps.config.upstreamResolver + request.url, 307);
       if (wantsLinkset) throw new DomainError('not_found', 'not_registered_here', `${code.display} is not registered on this platform, and no upstream resolver is configured.`, { field: 'code' });
       return reply.status(404).type(HTML).send(renderMessagePage(lang, t(lang, 'notRegistered'), `${code.display} — ${t(lang, 'notRegisteredHelp')}`, path));
@@ -133,7 +134,7 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
     reply.header('link', [reply.getHeader('link'), `<${linksetUrl}>; rel="linkset"; type="application/linkset+json"`].filter(Boolean).join(', '));
     reply.header('vary', 'Accept');
     if (wantsLinkset) {
-      const product = code.productClass ? await deps.products.findProductByClassUri(code.productClass) : undefined;
+      const product = registration.product;
       const accept = request.headers.accept ?? '';
       return reply
         .header('cache-control', 'public, max-age=300')
@@ -149,7 +150,7 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
     }
     const record = request.method === 'GET' ? clientClassOf(request.headers['user-agent'], false) : null;
     const region = typeof query.region === 'string' && /^\d{6}$/.test(query.region) && regionNames(query.region) ? query.region : null;
-    const view = await viewScan(deps, code, record ? { record: { region, clientClass: record } } : {});
+    const view = await viewScan(deps, code, { product: registration.product, ...(record ? { record: { region, clientClass: record } } : {}) });
     const pageQuery: Record<string, string> = {};
     for (const [k, v] of Object.entries(query)) if (k !== 'lang' && k !== 'region' && typeof v === 'string') pageQuery[k] = v;
     return reply.header('cache-control', 'no-store').type(HTML).send(renderScanPage(lang, view, path, pageQuery));

@@ -3,6 +3,7 @@ import { parseAnyCode, type ParsedCode } from '../../domain/identifiers/index.ts
 import { canonicalDigitalLink } from '../../domain/identifiers/normalize.ts';
 import { nodeType } from '../trace-unit.ts';
 import type { Deps } from '../deps.ts';
+import type { ProductRow } from '../../storage/repositories/product.repository.ts';
 
 /** GS1 Digital Link primary keys the resolver answers at its root (issue 4 §1). */
 export const RESOLVER_PRIMARY_KEYS = ['01', '00', '414', '417', '8003', '8004', '253', '255', '401', '402', '8006', '8010', '8017', '8018'] as const;
@@ -68,11 +69,12 @@ export function resolveCode(input: string): ResolvedCode {
  * registered firm's GLN shares its GS1 Company Prefix (taken as the first 9 digits of the key — GS1 China's usual
  * prefix length). Anything else belongs to another resolver (issue 4 §1).
  */
-export async function isRegisteredHere(deps: Deps, code: ResolvedCode): Promise<boolean> {
-  if (code.productClass && (await deps.products.findProductByClassUri(code.productClass))) return true;
-  if ((await deps.lineage.listEdgesTouching(code.lot ? [code.unit, code.lot] : [code.unit])).length > 0) return true;
+export async function findRegistration(deps: Deps, code: ResolvedCode): Promise<{ registered: boolean; product: ProductRow | null }> {
+  const product = (code.productClass && (await deps.products.findProductByClassUri(code.productClass))) || null;
+  if (product) return { registered: true, product };
+  if ((await deps.lineage.listEdgesTouching(code.lot ? [code.unit, code.lot] : [code.unit])).length > 0) return { registered: true, product };
   const key = gs1KeyDigits(code);
-  return key !== null && (await deps.parties.existsGlnWithPrefix(key.slice(0, 9)));
+  return { registered: key !== null && (await deps.parties.existsGlnWithPrefix(key.slice(0, 9))), product };
 }
 
 /** The company-prefix part of a GS1 key: a GTIN without its indicator digit, an SSCC without its extension digit. */

@@ -2,6 +2,7 @@ import { findCertificateType } from '../../domain/directory/certificate-types.ts
 import { PRODUCT_LINES } from '../../domain/directory/product-directory.ts';
 import { validateRegion } from '../../domain/identifiers/index.ts';
 import type { ScanTally } from '../../storage/repositories/scan.repository.ts';
+import type { ProductRow } from '../../storage/repositories/product.repository.ts';
 import type { Deps } from '../deps.ts';
 import { checkEventsAgainstLedger } from '../ledger.ts';
 import { productClassesOf } from '../capture-events.ts';
@@ -78,6 +79,8 @@ export const SUSPICIOUS_SCAN_COUNT = 10;
 export interface ScanOptions {
   /** Record this view in the scan log (a person scanning), with the district the phone shared. */
   record?: { region: string | null; clientClass: string };
+  /** The product row when the caller has already looked it up (null: known to be unregistered). */
+  product?: ProductRow | null;
 }
 
 /**
@@ -88,13 +91,26 @@ export interface ScanOptions {
 export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOptions = {}): Promise<ScanView> {
   const now = deps.now();
   const classUri = code.productClass ?? productClassesOf(code.unit)[0]!;
-  const productRow = await deps.products.findProductByClassUri(classUri);
+  const productRow = options.product !== undefined ? options.product ?? undefined : await deps.products.findProductByClassUri(classUri);
   const root = { code: code.unit, input: code.input, scheme: code.scheme, display: code.display };
   let chain = await tracePublicChain(deps, root);
   if (chain.trace.timeline.length === 0 && code.lot) chain = await tracePublicChain(deps, { ...root, code: code.lot });
   const { trace, events } = chain;
 
-  const ledger = await checkEventsAgainstLedger(deps, events.map((e) => e.rowId));
+  const units = [code.unit, ...(code.lot ? [code.lot] : [])];
+  // A notice about any unit of the chain (the carton's lot, the raw milk it was made from) concerns this code too.
+  const chainUnits = trace.nodes.filter((n) => n.type === 'unit').map((n) => n.id);
+  const chainPartyIds = [...new Set([...(productRow ? [productRow.party_id] : []), ...trace.edges.map((e) => e.party.id)])];
+  // Independent reads: on PostgreSQL they overlap; on SQLite they queue on the one connection as before.
+  const [ledger, producerParty, blacklist, openRecalls, noticeRows, certificateRows, licenceRows] = await Promise.all([
+    checkEventsAgainstLedger(deps, events.map((e) => e.rowId)),
+    productRow ? deps.parties.findPartyById(productRow.party_id) : undefined,
+    deps.notices.listBlacklist(now.toISOString(), chainPartyIds),
+    deps.recalls.listOpenRecallsOfUnits(units),
+    deps.notices.listNoticesConcerning({ codes: [...new Set([...units, ...chainUnits, classUri])], partyIds: chainPartyIds, category: productRow?.category ?? null }),
+    productRow ? deps.certificates.listCertificatesOf(productRow.party_id, productRow.id) : [],
+    productRow ? deps.parties.listLicences(productRow.party_id) : [],
+  ]);
   const faultOf = new Map(ledger.checks.map((c, i) => [events[i]!.eventId, c.fault]));
   const bodyOf = ledger.bodies;
 
@@ -109,19 +125,16 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
   }));
   const inspections = trace.timeline.filter((s) => s.bizStep === 'inspecting').map((s) => inspectionOf(s, bodyOf.get(rowIdOf(events, s.eventId))));
 
-  const producerParty = productRow ? await deps.parties.findPartyById(productRow.party_id) : undefined;
-  const chainPartyIds = [...new Set([...(producerParty ? [producerParty.id] : []), ...trace.edges.map((e) => e.party.id)])];
-  const blacklist = await deps.notices.listBlacklist(now.toISOString(), chainPartyIds);
   let producer: ScanView['producer'] = null;
   if (producerParty) {
     const today = now.toISOString().slice(0, 10);
-    const certificates = (await deps.certificates.listCertificatesOf(producerParty.id, productRow!.id))
+    const certificates = certificateRows
       .filter((c) => (!c.valid_from || c.valid_from <= today) && (!c.valid_to || c.valid_to >= today))
       .map((c): PublicCertificate => {
         const type = findCertificateType(c.type);
         return { type: c.type, nameZh: type?.nameZh ?? c.type, nameEn: type?.nameEn ?? c.type, number: c.number, issuer: c.issuer_name, validTo: c.valid_to, mark: type?.mark ?? false };
       });
-    const licences = (await deps.parties.listLicences(producerParty.id)).map((l) => ({ type: l.type, number: l.number, validTo: l.valid_to }));
+    const licences = licenceRows.map((l) => ({ type: l.type, number: l.number, validTo: l.valid_to }));
     producer = {
       name: producerParty.name, uscc: producerParty.uscc, region: place(null, producerParty.region), licences, certificates,
       credit: blacklist.some((b) => b.party_id === producerParty.id) ? 'blacklisted' : 'good',
@@ -135,17 +148,11 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
 
   const dates = datesOf(code, trace.timeline, (rowId) => bodyOf.get(rowId), events, productRow?.shelf_life_days ?? null, now);
 
-  const units = [code.unit, ...(code.lot ? [code.lot] : [])];
-  const recallIds = [...new Set([...(await deps.recalls.listOpenRecallsOfUnits(units)).values()].flat())];
-  const recalls = [];
-  for (const id of recallIds) {
-    const r = await deps.recalls.findRecall(id);
-    if (r && r.status === 'open') recalls.push({ id: r.id, reason: r.reason, severity: r.severity, since: r.created_at });
-  }
-  // A notice about any unit of the chain (the carton's lot, the raw milk it was made from) concerns this code too.
-  const chainUnits = trace.nodes.filter((n) => n.type === 'unit').map((n) => n.id);
-  const notices = (await deps.notices.listNoticesConcerning({ codes: [...new Set([...units, ...chainUnits, classUri])], partyIds: chainPartyIds, category: productRow?.category ?? null }))
-    .map((n) => ({ id: n.id, level: n.level, title: n.title, body: n.body, publishedAt: n.published_at }));
+  const recallRows = await Promise.all([...new Set([...openRecalls.values()].flat())].map((id) => deps.recalls.findRecall(id)));
+  const recalls = recallRows
+    .filter((r): r is NonNullable<typeof r> => r !== undefined && r.status === 'open')
+    .map((r) => ({ id: r.id, reason: r.reason, severity: r.severity, since: r.created_at }));
+  const notices = noticeRows.map((n) => ({ id: n.id, level: n.level, title: n.title, body: n.body, publishedAt: n.published_at }));
 
   const known = trace.timeline.length > 0 || productRow !== undefined;
   let tally: ScanTally | undefined;

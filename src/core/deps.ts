@@ -10,6 +10,7 @@ import { LedgerRepository } from '../storage/repositories/ledger.repository.ts';
 import { LineageRepository } from '../storage/repositories/lineage.repository.ts';
 import { HoldingRepository } from '../storage/repositories/holding.repository.ts';
 import { RecallRepository } from '../storage/repositories/recall.repository.ts';
+import { AnomalyRepository } from '../storage/repositories/anomaly.repository.ts';
 import { CertificateRepository } from '../storage/repositories/certificate.repository.ts';
 import { ComplaintRepository } from '../storage/repositories/complaint.repository.ts';
 import { NoticeRepository } from '../storage/repositories/notice.repository.ts';
@@ -34,6 +35,7 @@ export interface Deps {
   readonly scans: ScanRepository;
   readonly complaints: ComplaintRepository;
   readonly notices: NoticeRepository;
+  readonly anomalies: AnomalyRepository;
   /** Checks and hashes capture events, in worker threads when config.captureWorkers > 0. */
   readonly preparer: Preparer;
   now(): Date;
@@ -61,6 +63,7 @@ export function createDeps(config: Config, store: Store, now: () => Date = () =>
     scans: new ScanRepository(store),
     complaints: new ComplaintRepository(store),
     notices: new NoticeRepository(store),
+    anomalies: new AnomalyRepository(store),
     preparer,
     now,
     async close() {

@@ -14,9 +14,11 @@ export function toMovement(m: UnitMovement, holderOf: (node: string, capturer: s
   const quantity = m.quantity ?? 1;
   const uom = m.uom ?? 'H87';
   // The served eventID needs the body; callers that do not need it read movements without bodies and get the row id.
-  const base = { kind: m.kind, quantity, uom, eventId: m.body ? (JSON.parse(m.body) as { eventID: string }).eventID : m.eventRowId, time: m.eventTime };
+  const base = { kind: m.kind, quantity, uom, instance: m.quantity === null, eventId: m.body ? (JSON.parse(m.body) as { eventID: string }).eventID : m.eventRowId, time: m.eventTime };
   if (PLACE_IS_FROM.has(m.kind)) return { ...base, from: null, to: holderOf(m.fromNode, m.partyId) };
   if (PLACE_IS_TO.has(m.kind)) return { ...base, from: holderOf(m.toNode, m.partyId), to: null };
+  // Unpacking: whoever recorded taking the unit out of its container holds it from then on.
+  if (m.kind === 'unpacked' || m.kind === 'packed') return { ...base, from: null, to: m.partyId };
   const from = m.kind === 'received' ? null : holderOf(m.fromNode, m.partyId);
   const to = m.kind === 'shipped' ? null : holderOf(m.toNode, m.partyId);
   return { ...base, from, to };
@@ -26,6 +28,7 @@ export function toMovement(m: UnitMovement, holderOf: (node: string, capturer: s
 export function holderNodes(movements: readonly UnitMovement[]): string[] {
   const out = new Set<string>();
   for (const m of movements) {
+    if (m.kind === 'unpacked' || m.kind === 'packed') continue; // both ends are units; the holder is the recording party
     if (m.fromNode !== m.unit) out.add(m.fromNode);
     if (m.toNode !== m.unit) out.add(m.toNode);
   }

@@ -26,6 +26,24 @@ export interface Database {
   consumer_notice: ConsumerNoticeTable;
   notice_code: NoticeCodeTable;
   blacklist_entry: BlacklistEntryTable;
+  quantity_anomaly: QuantityAnomalyTable;
+}
+
+/** A holder that gave out more of a unit than it held (issue 3 §3), found by the anomaly scan. */
+export interface QuantityAnomalyTable {
+  unit: string;
+  event_row_id: string;
+  /** Party id of the holder. */
+  holder: string;
+  uom: string;
+  kind: string;
+  movement: string;
+  quantity: number;
+  on_hand_before: number;
+  event_time: number;
+  category: string | null;
+  region: string | null;
+  detected_at: string;
 }
 
 /** A certificate a firm or one of its products holds (绿色食品, 有机产品, GMP …), attached by a certifier or the admin. */

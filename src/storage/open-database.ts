@@ -8,6 +8,7 @@ import { initialMigration } from './migrations/0001-initial.ts';
 import { lineageAndLedgerMigration } from './migrations/0002-lineage-and-ledger.ts';
 import { recallMigration } from './migrations/0003-recall.ts';
 import { publicParticipationMigration } from './migrations/0004-public-participation.ts';
+import { quantityAnomalyMigration } from './migrations/0005-quantity-anomaly.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -118,6 +119,7 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0002-lineage-and-ledger': lineageAndLedgerMigration(store.dialect),
     '0003-recall': recallMigration(),
     '0004-public-participation': publicParticipationMigration(store.dialect),
+    '0005-quantity-anomaly': quantityAnomalyMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();

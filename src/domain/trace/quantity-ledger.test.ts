@@ -28,3 +28,15 @@ test('a holder that gives out more than it held is an anomaly, and the record is
   assert.equal(balances.find((b) => b.holder === 'A')!.onHand, -4);
   assert.equal(balances.find((b) => b.holder === 'C')!.onHand, 1);
 });
+
+test('custody through containers: the packer holds the container once, the unpacker holds what it takes out', () => {
+  const inst = (kind: string, from: string | null, to: string | null, time: number): Movement => ({ kind, from, to, quantity: 1, uom: 'H87', eventId: `e${time}`, time, instance: true });
+  // A pallet packed at the plant in two packing events, shipped to the distributor, which unpacks a carton and ships it.
+  const pallet = replayQuantities([inst('packed', null, 'plant', 1), inst('packed', null, 'plant', 2), inst('shipped', 'plant', null, 3), inst('received', null, 'dc', 4)]);
+  assert.deepEqual(pallet.anomalies, []);
+  assert.deepEqual(pallet.balances.map((b) => [b.holder, b.produced, b.shipped, b.received, b.onHand]), [['plant', 1, 1, 0, 0], ['dc', 0, 0, 1, 1]]);
+  const carton = replayQuantities([inst('commissioned', null, 'plant', 1), inst('unpacked', null, 'dc', 5), inst('shipped', 'dc', null, 6), inst('received', null, 'shop', 7), inst('received', null, 'shop', 8)]);
+  assert.deepEqual(carton.anomalies, [], 'the distributor shipped a carton it took out of a pallet it received');
+  assert.deepEqual(carton.balances.find((b) => b.holder === 'dc'), { holder: 'dc', uom: 'H87', received: 0, unpacked: 1, produced: 0, shipped: 1, transformed: 0, sold: 0, destroyed: 0, onHand: 0 });
+  assert.equal(carton.balances.find((b) => b.holder === 'shop')!.onHand, 1, 'one instance received twice is held once');
+});

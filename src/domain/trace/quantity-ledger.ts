@@ -1,6 +1,6 @@
 /**
  * The quantity ledger of one unit (issue 3 §3): for each holder and unit of measure,
- * received − shipped − transformed − sold − destroyed (+ produced/commissioned) = on hand,
+ * received + unpacked − shipped − transformed − sold − destroyed (+ produced/commissioned) = on hand,
  * replayed from the unit's lineage edges in time order. A holder whose stock would go below zero when it ships,
  * uses, sells or destroys is an anomaly: it gave out more than the records say it held.
  */
@@ -16,12 +16,16 @@ export interface Movement {
   uom: string;
   eventId: string;
   time: number;
+  /** A serialised unit or logistic unit (no quantity in the event): one holder holds it at most once. */
+  instance?: boolean;
 }
 
 export interface HolderBalance {
   holder: string;
   uom: string;
   received: number;
+  /** Taken out of a container the holder received (the unit itself was never received loose). */
+  unpacked: number;
   produced: number;
   shipped: number;
   transformed: number;
@@ -46,6 +50,9 @@ const EFFECT: Record<string, [keyof HolderBalance | null, keyof HolderBalance | 
   commissioned: [null, 'produced'],
   produced: [null, 'produced'],
   received: [null, 'received'],
+  unpacked: [null, 'unpacked'],
+  // A container its packer assembled (the packing event, once per container): the packer holds it.
+  packed: [null, 'produced'],
   shipped: ['shipped', null],
   transferred: ['shipped', 'received'],
   consumed: ['transformed', null],
@@ -54,6 +61,9 @@ const EFFECT: Record<string, [keyof HolderBalance | null, keyof HolderBalance | 
   destroyed: ['destroyed', null],
   decommissioned: ['destroyed', null],
 };
+
+/** The edge kinds that change quantities. */
+export const QUANTITY_EDGE_KINDS: readonly string[] = Object.keys(EFFECT);
 
 /** True when an edge kind changes quantities (others, such as observed or packed, do not). */
 export function movesQuantity(kind: string): boolean {
@@ -68,7 +78,7 @@ export function replayQuantities(movements: readonly Movement[]): { balances: Ho
     const key = `${holder}\u0000${uom}`;
     let b = balances.get(key);
     if (!b) {
-      b = { holder, uom, received: 0, produced: 0, shipped: 0, transformed: 0, sold: 0, destroyed: 0, onHand: 0 };
+      b = { holder, uom, received: 0, unpacked: 0, produced: 0, shipped: 0, transformed: 0, sold: 0, destroyed: 0, onHand: 0 };
       balances.set(key, b);
     }
     return b;
@@ -87,6 +97,8 @@ export function replayQuantities(movements: readonly Movement[]): { balances: Ho
     }
     if (gain && m.to) {
       const b = balanceOf(m.to, m.uom);
+      // Packing more into a container it already holds, or receiving twice, does not make two of one instance.
+      if (m.instance && b.onHand >= m.quantity) continue;
       (b[gain] as number) += m.quantity;
       b.onHand += m.quantity;
     }

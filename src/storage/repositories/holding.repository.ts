@@ -15,6 +15,8 @@ export interface UnitMovement {
   unit: string;
   /** GB/T 2260 code where the event happened. */
   region: string | null;
+  /** Product line of the event. */
+  category: string | null;
 }
 
 const CHUNK = 500;
@@ -28,25 +30,46 @@ export class HoldingRepository {
     return this.listMovementsOfUnits([unit]);
   }
 
-  /** Every edge about any of the units, in batches, oldest first within each unit; `withBody: false` skips the event bodies (body is then ''). */
+  /**
+   * Every edge about any of the units, in batches, oldest first within each unit — plus, from the edges stored between
+   * units, each time one of them was taken out of a container (`unpacked`, about the unit taken out) or was packed
+   * into as a container (`packed`, about the container, once per event).
+   * `withBody: false` skips the event bodies (body is then '').
+   */
   async listMovementsOfUnits(units: readonly string[], options: { withBody?: boolean } = {}): Promise<UnitMovement[]> {
     const withBody = options.withBody ?? true;
     const out: UnitMovement[] = [];
     for (let i = 0; i < units.length; i += CHUNK) {
-      const rows = await this.store.db
+      const chunk = units.slice(i, i + CHUNK);
+      const select = ['l.unit', 'l.kind', 'l.from_node', 'l.to_node', 'l.event_id', 'l.event_time', 'l.party_id', 'l.quantity', 'l.uom', 'e.region', 'e.category'] as const;
+      const about = this.store.db
         .selectFrom('lineage_edge as l')
         .innerJoin('event as e', 'e.id', 'l.event_id')
-        .select(['l.unit', 'l.kind', 'l.from_node', 'l.to_node', 'l.event_id', 'l.event_time', 'l.party_id', 'l.quantity', 'l.uom', 'e.region'])
+        .select(select)
         .$if(withBody, (q) => q.select('e.body'))
-        .where('l.unit', 'in', units.slice(i, i + CHUNK))
-        .orderBy('l.unit')
-        .orderBy('l.event_time')
-        .orderBy('l.event_id')
-        .execute();
+        .where('l.unit', 'in', chunk);
+      const unpacked = this.store.db
+        .selectFrom('lineage_edge as l')
+        .innerJoin('event as e', 'e.id', 'l.event_id')
+        .select(select)
+        .$if(withBody, (q) => q.select('e.body'))
+        .where('l.kind', 'in', ['unpacked', 'packed'])
+        .where('l.to_node', 'in', chunk);
+      const seenPacking = new Set<string>();
+      const between = (await unpacked.execute()).filter((r) => {
+        if (r.kind !== 'packed') return true;
+        const key = `${r.event_id}\u0000${r.to_node}`;
+        if (seenPacking.has(key)) return false;
+        seenPacking.add(key);
+        return true;
+      });
+      const rows = [...(await about.execute()), ...between.map((r) => ({ ...r, unit: r.to_node, quantity: null }))];
+      rows.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : Number(a.event_time) - Number(b.event_time) || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0)));
       for (const r of rows) {
         out.push({
           unit: r.unit, kind: r.kind, fromNode: r.from_node, toNode: r.to_node, eventRowId: r.event_id, eventTime: Number(r.event_time),
           partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom, body: (r as { body?: string }).body ?? '', region: r.region,
+          category: r.category,
         });
       }
     }

@@ -6,6 +6,7 @@ import { captureEvents, type CaptureResult } from '../../../core/capture-events.
 import { getCaptureJob, listCaptureJobs } from '../../../core/get-capture-job.ts';
 import { getEvent, queryEvents, type QueryParams } from '../../../core/query-events.ts';
 import { listVocabulary } from '../../../core/list-vocabulary.ts';
+import { kickAnomalyScan } from '../../../core/quantity-anomalies.ts';
 import type { Deps } from '../../../core/deps.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import { errorResponses } from '../../../contracts/common.ts';
@@ -17,6 +18,13 @@ const JSON_TYPES = ['application/json', 'application/ld+json'];
 /** The GS1 EPCIS 2.0 REST binding: capture, capture jobs, events, EPCs, top-level vocabularies. */
 export async function epcisRoutes(app: FastifyInstance, opts: { deps: Deps }): Promise<void> {
   const { deps } = opts;
+  // Captures update the standing anomaly list in the background, batched: one scan a second after the last capture.
+  let scanTimer: NodeJS.Timeout | undefined;
+  const scheduleAnomalyScan = () => {
+    clearTimeout(scanTimer);
+    scanTimer = setTimeout(() => kickAnomalyScan(deps, (err) => app.log.error({ err }, 'anomaly scan failed')), 1000).unref();
+  };
+  app.addHook('onClose', async () => clearTimeout(scanTimer));
   const limits = {
     'GS1-EPCIS-Capture-Limit': String(deps.config.captureEventLimit),
     'GS1-EPCIS-Capture-File-Size-Limit': String(deps.config.captureFileSizeLimit),
@@ -50,6 +58,7 @@ export async function epcisRoutes(app: FastifyInstance, opts: { deps: Deps }): P
       const source = await readCaptureDocument(bodyStream(request.body), length, deps.config.captureFileSizeLimit);
       const behaviour = request.headers['gs1-capture-error-behaviour'] === 'proceed' ? 'proceed' : 'rollback';
       const result = await withCaptureLocation(reply, () => captureEvents(deps, request.actor, source, { errorBehaviour: behaviour }));
+      if (result.storedCount > 0) scheduleAnomalyScan();
       reply.header('Location', `/epcis/capture/${result.captureId}`);
       return reply.status(202).send(captureReply(result));
     },
@@ -68,6 +77,7 @@ export async function epcisRoutes(app: FastifyInstance, opts: { deps: Deps }): P
     async (request, reply) => {
       const source = await readSingleEvent(bodyStream(request.body), deps.config.captureFileSizeLimit);
       const result = await withCaptureLocation(reply, () => captureEvents(deps, request.actor, source, { singleEvent: true }));
+      if (result.storedCount > 0) scheduleAnomalyScan();
       const eventID = result.eventIds[0];
       reply.header('Location', `/epcis/events/${encodeURIComponent(eventID)}`);
       return reply.status(201).send({ captureID: result.captureId, eventID, duplicate: result.duplicates.length > 0, corrected: result.corrections.length > 0 });

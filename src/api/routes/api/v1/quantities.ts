@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { getUnitQuantities } from '../../../../core/get-unit-quantities.ts';
+import { listQuantityAnomalies } from '../../../../core/quantity-anomalies.ts';
 import type { Deps } from '../../../../core/deps.ts';
 import { errorResponses } from '../../../../contracts/common.ts';
 
 const Balance = Type.Object({
   uom: Type.String({ description: 'UN/ECE Rec 20 code; H87 for counted items' }),
-  received: Type.Number(), produced: Type.Number(), shipped: Type.Number(), transformed: Type.Number(), sold: Type.Number(), destroyed: Type.Number(),
+  received: Type.Number(), unpacked: Type.Number({ description: 'taken out of a container the holder received' }), produced: Type.Number(), shipped: Type.Number(), transformed: Type.Number(), sold: Type.Number(), destroyed: Type.Number(),
   onHand: Type.Number(),
 });
 
@@ -31,4 +32,26 @@ export async function quantityRoutes(app: FastifyInstance, opts: { deps: Deps })
       },
     },
   }, async (request) => getUnitQuantities(opts.deps, request.actor, (request.query as { code: string }).code));
+
+  app.get('/anomalies', {
+    config: { access: 'any-key' },
+    schema: {
+      summary: 'The standing list of quantity anomalies: holders that gave out more than they held (regulator: in scope; firm: its own)', tags: ['trace'],
+      querystring: Type.Object({ since: Type.Optional(Type.String({ description: 'only events at or after this time' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+      response: {
+        200: Type.Object({
+          anomalies: Type.Array(Type.Object({
+            unit: Type.String(), kind: Type.String(), holder: Type.Object({ partyId: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+            movement: Type.String(), quantity: Type.Number(), onHandBefore: Type.Number(), uom: Type.String(), eventID: Type.String(), time: Type.String(),
+            category: Type.Union([Type.String(), Type.Null()]), region: Type.Union([Type.String(), Type.Null()]), detectedAt: Type.String(),
+          })),
+          scan: Type.Object({
+            scannedThrough: Type.Integer({ description: 'ledger leaves covered; below treeSize while the list is still catching up' }), treeSize: Type.Integer(),
+            units: Type.Integer(), found: Type.Integer(),
+          }),
+        }),
+        ...errorResponses(400, 401, 403),
+      },
+    },
+  }, async (request) => listQuantityAnomalies(opts.deps, request.actor, request.query as never));
 }

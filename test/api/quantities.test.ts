@@ -89,7 +89,7 @@ for (const dialect of testDialects()) {
       assert.equal((await t.inject({ method: 'GET', url: '/api/v1/anomalies' })).statusCode, 401);
     });
 
-    test('a capture schedules the scan in the background, and the scan resumes from its cursor after a restart', async () => {
+    test('a capture schedules the scan in the background, which moves the cursor past the new event and adds only its anomaly', async () => {
       const before = await t.deps.anomalies.progress();
       const market = keys.market;
       const marketUri = (await t.inject({ method: 'GET', url: `/api/v1/admin/parties/${market.partyId}`, key: ADMIN_KEY })).json();

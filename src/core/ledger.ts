@@ -6,7 +6,9 @@ import type { LedgerBundle } from '../domain/ledger/verify-bundle.ts';
 import type { LedgerRepository } from '../storage/repositories/ledger.repository.ts';
 import type { Actor } from './actor.ts';
 import type { Deps } from './deps.ts';
-import { queryEvents } from './query-events.ts';
+import { presentEvent } from './query-events.ts';
+import { traceUnit } from './trace-unit.ts';
+import { eventVisibilityFor } from './visibility.ts';
 import { recordAudit } from './record-audit.ts';
 
 const PRIVATE_KEY = 'ledger.private_key';
@@ -62,24 +64,25 @@ export async function proveConsistency(deps: Deps, first: number, second: number
 }
 
 /**
- * A self-contained bundle proving the events a code's records consist of: each event as served, its ledger leaf and
- * inclusion proof, one signed tree head and the public key — checked offline by `suyuan verify`. Needs a key with
- * the query scope; shows only events the caller may see.
+ * A self-contained bundle proving the events a code's records consist of — every event of its trace (back to the
+ * origins and forward to the holders) that the caller may see: each event as served, its ledger leaf and inclusion
+ * proof, one signed tree head and the public key — checked offline by `suyuan verify`. Needs a key with the query
+ * scope. @throws invalid (the code's fault, field `code`)
  */
 export async function exportLedgerBundle(deps: Deps, actor: Actor, code: string): Promise<LedgerBundle> {
-  // TODO(#3): take the events of the code's full trace once trace-unit lands; for now, the events naming the code.
-  const page = await queryEvents(deps, actor, { MATCH_anyEPC: code, perPage: '1000' }).catch(async (err) => {
-    if (err instanceof DomainError && err.code === 'query_parameter') return queryEvents(deps, actor, { MATCH_anyEPCClass: code, perPage: '1000' });
-    throw err;
-  });
+  const trace = await traceUnit(deps, actor, { code, direction: 'both' });
+  const visibility = await eventVisibilityFor(deps, actor);
   const head = await getTreeHead(deps);
   const entries: LedgerBundle['entries'] = [];
-  for (const event of page.events) {
-    const proof = await proveInclusion(deps, String(event.eventID), head.treeSize);
-    entries.push({ event, eventHash: proof.eventHash, leafIndex: proof.leafIndex, auditPath: proof.auditPath });
+  for (const step of trace.timeline) {
+    // A firm's trace shows one hop beyond its own links; the bundle holds only events it may read in full.
+    const row = await deps.events.findEventByEventId(step.eventId, visibility);
+    if (!row) continue;
+    const proof = await proveInclusion(deps, step.eventId, head.treeSize);
+    entries.push({ event: presentEvent(row), eventHash: proof.eventHash, leafIndex: proof.leafIndex, auditPath: proof.auditPath });
   }
-  await recordAudit(deps, actor, 'ledger.bundle', code, 'ok', { events: entries.length });
-  return { format: 'suyuan-ledger-bundle/v1', code, treeHead: head, publicKey: head.publicKey, entries };
+  await recordAudit(deps, actor, 'ledger.bundle', trace.root.code, 'ok', { events: entries.length });
+  return { format: 'suyuan-ledger-bundle/v1', code: trace.root.code, treeHead: head, publicKey: head.publicKey, entries };
 }
 
 /** Each range's MTH, from the stored perfect subtrees, base64. */

@@ -6,6 +6,7 @@ import { compressDigitalLink } from '../../src/domain/identifiers/gs1-digital-li
 import { withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
 import { CONFORMANCE } from '../support/conformance.ts';
 import { parseAnyCode } from '../../src/domain/identifiers/index.ts';
+import { verifyBundle } from '../../src/domain/ledger/verify-bundle.ts';
 import { testDialects } from '../support/stores.ts';
 import { ADMIN_KEY, createTestApp, loadDemoKeys, type TestApp } from '../support/test-app.ts';
 
@@ -330,6 +331,18 @@ for (const dialect of testDialects()) {
       const status = await t.inject({ method: 'GET', url: `/api/v1/public/recall-status?code=${encodeURIComponent(CARTON_URI)}` });
       assert.equal(status.json().recalled, true);
       assert.equal(status.json().recalls[0].id, recall.json().id);
+    });
+
+    test('the ledger bundle of a code holds every event of its trace the caller may see, and verifies offline', async () => {
+      const trace = (await t.inject({ method: 'GET', url: `/api/v1/trace?code=${encodeURIComponent(CARTON_URI)}`, key: ADMIN_KEY })).json();
+      const bundle = (await t.inject({ method: 'GET', url: `/api/v1/ledger/bundle?code=${encodeURIComponent(CARTON_URI)}`, key: ADMIN_KEY })).json();
+      assert.ok(trace.timeline.length >= 10);
+      assert.deepEqual(bundle.entries.map((e: { event: { eventID: string } }) => e.event.eventID), trace.timeline.map((s: { eventId: string }) => s.eventId));
+      const check = verifyBundle(bundle, bundle.publicKey);
+      assert.ok(check.ok, check.report.join('\n'));
+      // The supermarket sees its own events and those naming it, not the farm's.
+      const firm = (await t.inject({ method: 'GET', url: `/api/v1/ledger/bundle?code=${encodeURIComponent(CARTON_URI)}`, key: keys.supermarket.key })).json();
+      assert.ok(firm.entries.length > 0 && firm.entries.length < bundle.entries.length, `${firm.entries.length} of ${bundle.entries.length}`);
     });
 
     test('an event altered in the database loses the verified mark, and the proof names it', async () => {

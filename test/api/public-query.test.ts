@@ -8,7 +8,7 @@ import { CONFORMANCE } from '../support/conformance.ts';
 import { parseAnyCode } from '../../src/domain/identifiers/index.ts';
 import { verifyBundle } from '../../src/domain/ledger/verify-bundle.ts';
 import { testDialects } from '../support/stores.ts';
-import { ADMIN_KEY, createTestApp, loadDemoKeys, type TestApp } from '../support/test-app.ts';
+import { ADMIN_KEY, createTestApp, demoApp, type TestApp } from '../support/test-app.ts';
 
 const MILK_GTIN = `0${withCheckDigit('697012320001')}`;
 const PORK_GTIN = `0${withCheckDigit('697012310001')}`;
@@ -38,10 +38,7 @@ for (const dialect of testDialects()) {
   describe(`public query on ${dialect}: resolver, scan page, participation (issue 4)`, () => {
     let t: TestApp;
     let keys: Record<string, { key: string; partyId: string }>;
-    before(async () => {
-      t = await createTestApp(dialect);
-      keys = await loadDemoKeys(t);
-    });
+    before(async () => ({ t, keys } = await demoApp(dialect)));
     after(async () => t?.close());
     const get = (url: string, headers: Record<string, string> = PHONE) => t.inject({ method: 'GET', url, headers });
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../support/stores.ts';
-import { ADMIN_KEY, createTestApp, epcisDoc, loadDemoKeys, type TestApp } from '../support/test-app.ts';
+import { ADMIN_KEY, demoApp, epcisDoc, type TestApp } from '../support/test-app.ts';
 
 const PORK_LOT = 'https://id.gs1.org/01/06970123100014/10/ZR20261103';
 
@@ -9,12 +9,19 @@ for (const dialect of testDialects()) {
   describe(`quantities per holder on ${dialect} (demo pork chain)`, () => {
     let t: TestApp;
     let keys: Record<string, { key: string; partyId: string }>;
-    before(async () => {
-      t = await createTestApp(dialect);
-      keys = await loadDemoKeys(t);
-    });
+    before(async () => ({ t, keys } = await demoApp(dialect)));
     after(async () => t?.close());
 
+    /** The market ships pork of the lot (more than it holds, in these tests). */
+    const marketShips = async (kg: number, eventTime: string) => {
+      const market = (await t.inject({ method: 'GET', url: `/api/v1/admin/parties/${keys.market.partyId}`, key: ADMIN_KEY })).json();
+      const event = {
+        type: 'ObjectEvent', eventTime, eventTimeZoneOffset: '+08:00', action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit',
+        quantityList: [{ epcClass: PORK_LOT, quantity: kg, uom: 'KGM' }], readPoint: { id: market.sites[0].uri },
+        sourceList: [{ type: 'owning_party', source: market.uri }],
+      };
+      return t.inject({ method: 'POST', url: '/epcis/capture', key: keys.market.key, payload: epcisDoc([event]) });
+    };
     const get = (key: string, code = PORK_LOT) => t.inject({ method: 'GET', url: `/api/v1/quantities?code=${encodeURIComponent(code)}`, key });
     const onHand = (body: { holders: Array<{ partyId: string; balances: Array<{ uom: string; onHand: number }> }> }, partyId: string) =>
       body.holders.find((h) => h.partyId === partyId)?.balances.find((b) => b.uom === 'KGM')?.onHand;
@@ -39,13 +46,7 @@ for (const dialect of testDialects()) {
 
     test('shipping more than held is flagged to the regulator; the firm sees only its own figures', async () => {
       const market = keys.market;
-      const marketUri = (await t.inject({ method: 'GET', url: `/api/v1/admin/parties/${market.partyId}`, key: ADMIN_KEY })).json();
-      const over = {
-        type: 'ObjectEvent', eventTime: '2026-11-05T05:00:00+08:00', eventTimeZoneOffset: '+08:00', action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit',
-        quantityList: [{ epcClass: PORK_LOT, quantity: 900, uom: 'KGM' }], readPoint: { id: marketUri.sites[0].uri },
-        sourceList: [{ type: 'owning_party', source: marketUri.uri }],
-      };
-      const res = await t.inject({ method: 'POST', url: '/epcis/capture', key: market.key, payload: epcisDoc([over]) });
+      const res = await marketShips(900, '2026-11-05T05:00:00+08:00');
       assert.equal(res.statusCode, 202, res.body);
       const regulator = await get(keys['reg-agriculture'].key);
       assert.equal(regulator.statusCode, 200);
@@ -91,14 +92,7 @@ for (const dialect of testDialects()) {
 
     test('a capture schedules the scan in the background, which moves the cursor past the new event and adds only its anomaly', async () => {
       const before = await t.deps.anomalies.progress();
-      const market = keys.market;
-      const marketUri = (await t.inject({ method: 'GET', url: `/api/v1/admin/parties/${market.partyId}`, key: ADMIN_KEY })).json();
-      const again = {
-        type: 'ObjectEvent', eventTime: '2026-11-06T05:00:00+08:00', eventTimeZoneOffset: '+08:00', action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit',
-        quantityList: [{ epcClass: PORK_LOT, quantity: 50, uom: 'KGM' }], readPoint: { id: marketUri.sites[0].uri },
-        sourceList: [{ type: 'owning_party', source: marketUri.uri }],
-      };
-      assert.equal((await t.inject({ method: 'POST', url: '/epcis/capture', key: market.key, payload: epcisDoc([again]) })).statusCode, 202);
+      assert.equal((await marketShips(50, '2026-11-06T05:00:00+08:00')).statusCode, 202);
       // Nobody reads the list: the background scan alone brings it up to date.
       let progress = await t.deps.anomalies.progress();
       for (let i = 0; i < 100 && progress.scannedThrough < progress.treeSize; i++) {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../support/stores.ts';
-import { createTestApp, epcisDoc, loadDemoKeys, type TestApp } from '../support/test-app.ts';
+import { demoApp, epcisDoc, type TestApp } from '../support/test-app.ts';
 
 const PORK_LOT = 'https://id.gs1.org/01/06970123100014/10/ZR20261103';
 const CARTON_LOT = 'https://id.gs1.org/01/06970123200011/10/LY261106';
@@ -13,8 +13,7 @@ for (const dialect of testDialects()) {
     let pigLot: string;
     let milkLot: string;
     before(async () => {
-      t = await createTestApp(dialect);
-      keys = await loadDemoKeys(t);
+      ({ t, keys } = await demoApp(dialect));
       const inputs = await t.deps.store.db.selectFrom('lineage_edge').select(['from_node', 'to_node']).where('kind', '=', 'transformed_into').execute();
       pigLot = inputs.find((e) => e.to_node === PORK_LOT)!.from_node;
       milkLot = inputs.find((e) => e.to_node === CARTON_LOT)!.from_node;
@@ -129,10 +128,7 @@ for (const dialect of testDialects()) {
   describe(`recall lifecycle on ${dialect}`, () => {
     let t: TestApp;
     let keys: Record<string, { key: string; partyId: string }>;
-    before(async () => {
-      t = await createTestApp(dialect);
-      keys = await loadDemoKeys(t);
-    });
+    before(async () => ({ t, keys } = await demoApp(dialect)));
     after(async () => t?.close());
 
     /** A holder reports, as an ordinary EPCIS event naming the recall, what it did with its stock. */

@@ -113,3 +113,9 @@ export async function loadDemoKeys(t: TestApp): Promise<Record<string, { key: st
   const demo = await loadDemo(t.deps, { kind: 'admin', keyId: 'test' });
   return Object.fromEntries(demo.keys.map((k) => [k.name, k]));
 }
+
+/** A fresh app with the Huizhou demo loaded, and the demo firms' keys: `before(async () => ({ t, keys } = await demoApp(dialect)))`. */
+export async function demoApp(dialect: StoreDialect, overrides: Partial<Config> = {}): Promise<{ t: TestApp; keys: Record<string, { key: string; partyId: string }> }> {
+  const t = await createTestApp(dialect, overrides);
+  return { t, keys: await loadDemoKeys(t) };
+}

@@ -8,6 +8,7 @@ import { issueApiKey, listApiKeys, revokeApiKey } from '../core/issue-api-key.ts
 import { listAuditLog } from '../core/list-audit-log.ts';
 import { getParty, listParties } from '../core/list-parties.ts';
 import { loadDemo } from '../core/load-demo.ts';
+import { DEMO_SCAN_UNIT } from '../core/demo/huizhou-chains.ts';
 import { registerParty } from '../core/register-party.ts';
 import { startServer } from '../api/server.ts';
 import { reportError } from './exit-codes.ts';
@@ -74,6 +75,8 @@ async function serve(opts: StoreOptions & { port?: string; host?: string }, with
   out(`  EPCIS        ${server.url}/epcis`);
   out(`  OpenAPI      ${server.url}/api/v1/openapi.json`);
   out(`  Directory    ${server.url}/api/v1/public/directory`);
+  out(`  Public query ${server.url}/   (一站式查询: scan pages, notices, complaints)`);
+  if (withDemo) out(`  Scan a demo  ${server.url}${DEMO_SCAN_UNIT.replace('https://id.gs1.org', '')}`);
   const stop = async () => {
     await server.close();
     process.exit(0);

@@ -95,6 +95,9 @@ export const DEMO_PRODUCTS = [
 type Json = Record<string, unknown>;
 const CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'];
 
+/** A demo milk carton sold at the supermarket: the unit the start banner offers to scan. */
+export const DEMO_SCAN_UNIT = `https://id.gs1.org/01/0${withCheckDigit(`${GCP}20001`)}/21/LY2611060001`;
+
 /** Builds the demo chains as EPCIS documents, one per capturing firm, in time order. */
 export function buildDemoDocuments(uri: (partyKey: string) => string, site: (siteKey: string) => string): Array<{ by: string; events: Json[] }> {
   const farmUscc = DEMO_PARTIES.find((p) => p.key === 'farm')!.uscc;

@@ -47,14 +47,14 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   // Down: contents of recalled containers, recursively.
   for (let frontier = [...codes]; frontier.length; ) {
     const next: string[] = [];
-    for (const e of await recalls.listUnitEdges(frontier, 'to', ['packed', 'associated'])) if (add(e.from, e.quantity, e.uom)) next.push(e.from);
-    for (const e of await recalls.listUnitEdges(frontier, 'from', ['unpacked', 'in_lot'])) if (e.to !== e.from && add(e.to, e.quantity, e.uom)) next.push(e.to);
+    for (const e of await recalls.listEdgeEnds(frontier, 'to', ['packed', 'associated'])) if (add(e.node, e.quantity, e.uom)) next.push(e.node);
+    for (const e of await recalls.listEdgeEnds(frontier, 'from', ['unpacked', 'in_lot'])) if (add(e.node, e.quantity, e.uom)) next.push(e.node);
     frontier = next;
   }
   // Forward: what affected units became or went into.
   for (let frontier = [...affected.keys()]; frontier.length; ) {
     const next: string[] = [];
-    for (const e of await recalls.listUnitEdges(frontier, 'from', FORWARD)) if (add(e.to, e.quantity, e.uom)) next.push(e.to);
+    for (const e of await recalls.listEdgeEnds(frontier, 'from', FORWARD)) if (add(e.node, e.quantity, e.uom)) next.push(e.node);
     frontier = next;
   }
 

@@ -1,6 +1,7 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { RecallNoticeTable, RecallTable } from '../database.ts';
+import { oneOf } from './lineage.repository.ts';
 
 export type RecallRow = Selectable<RecallTable>;
 export type RecallNoticeRow = Selectable<RecallNoticeTable>;
@@ -70,22 +71,63 @@ export class RecallRepository {
   }
 
   /**
-   * Unit-to-unit edges of the given kinds leaving (`from`) or reaching (`to`) any of the nodes, in batches — one
-   * frontier of a walk, as a sharded store can run it.
+   * Unit-to-unit edges of the given kinds leaving (`from`) or reaching (`to`) any of the nodes: one frontier of a walk,
+   * as one statement with the frontier as one parameter (see {@link oneOf}), as a sharded store can run it.
    */
   async listUnitEdges(nodes: readonly string[], side: 'from' | 'to', kinds: readonly string[]): Promise<Array<{ from: string; to: string; kind: string; quantity: number | null; uom: string | null }>> {
-    const out: Array<{ from: string; to: string; kind: string; quantity: number | null; uom: string | null }> = [];
-    const column = side === 'from' ? 'from_node' : 'to_node';
-    for (let i = 0; i < nodes.length; i += CHUNK) {
-      const rows = await this.store.db
-        .selectFrom('lineage_edge')
-        .select(['from_node', 'to_node', 'kind', 'quantity', 'uom'])
-        .where(column, 'in', nodes.slice(i, i + CHUNK))
-        .where('kind', 'in', [...kinds])
-        .where('unit', '=', '')
-        .execute();
-      for (const r of rows) out.push({ from: r.from_node, to: r.to_node, kind: r.kind, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom });
+    if (nodes.length === 0 || kinds.length === 0) return [];
+    const rows = await this.store.db
+      .selectFrom('lineage_edge')
+      .select(['from_node', 'to_node', 'kind', 'quantity', 'uom'])
+      .where(oneOf(this.store, side === 'from' ? 'from_node' : 'to_node', nodes))
+      .where('kind', 'in', [...kinds])
+      .where(this.noUnit())
+      .execute();
+    return rows.map((r) => ({ from: r.from_node, to: r.to_node, kind: r.kind, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom }));
+  }
+
+  /**
+   * The far ends of those edges, each with the quantity and unit of measure an edge gives it, once per distinct
+   * (end, quantity, uom) and leaving out edges from a node to itself: what a walk adds to its set, without bringing
+   * back one row per edge (100,000 serials packed into 1,000 cases come back as 1,000 rows).
+   */
+  async listEdgeEnds(nodes: readonly string[], side: 'from' | 'to', kinds: readonly string[]): Promise<Array<{ node: string; quantity: number | null; uom: string | null }>> {
+    if (nodes.length === 0 || kinds.length === 0) return [];
+    const near = sql.ref(side === 'from' ? 'from_node' : 'to_node');
+    const far = sql.ref(side === 'from' ? 'to_node' : 'from_node');
+    const list = sql.join([...kinds].map((k) => sql.lit(k)));
+    const inFrontier = oneOf(this.store, side === 'from' ? 'from_node' : 'to_node', nodes);
+    let query;
+    if (nodes.length < LARGE_FRONTIER) {
+      query = sql<EndRow>`SELECT DISTINCT ${far} AS node, quantity, uom FROM lineage_edge
+        WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`;
+    } else if (this.store.dialect === 'sqlite') {
+      // A large frontier has a few edges per node: one index seek per node, the kinds checked on the row (`+kind`),
+      // rather than a seek per node and kind.
+      query = sql<EndRow>`SELECT DISTINCT ${far} AS node, quantity, uom FROM lineage_edge
+        WHERE ${inFrontier} AND +kind IN (${list}) AND +unit = '' AND from_node <> to_node`;
+    } else {
+      // The same on PostgreSQL: OFFSET 0 keeps the kinds out of the index condition, where each node × kind pair
+      // would be one more descent of the index.
+      query = sql<EndRow>`SELECT DISTINCT node, quantity, uom FROM (
+          SELECT ${far} AS node, kind, quantity, uom FROM lineage_edge WHERE ${inFrontier} AND unit = '' AND from_node <> to_node OFFSET 0
+        ) e WHERE kind IN (${list})`;
     }
-    return out;
+    const { rows } = await query.execute(this.store.db);
+    return rows.map((r) => ({ node: r.node, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom }));
+  }
+
+  /** `unit = ''` (edges between units), kept out of SQLite's index choice: its unit index would cost a row lookup. */
+  private noUnit() {
+    return this.store.dialect === 'sqlite' ? sql<boolean>`+unit = ''` : sql<boolean>`unit = ''`;
   }
 }
+
+interface EndRow {
+  node: string;
+  quantity: number | null;
+  uom: string | null;
+}
+
+/** Frontiers of this many nodes and more check edge kinds on the row instead of seeking each kind in the index. */
+const LARGE_FRONTIER = 1_000;

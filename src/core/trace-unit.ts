@@ -204,12 +204,26 @@ class Walker {
     this.units.add(root);
     let frontier = [root];
     while (frontier.length && !this.truncated) {
-      const rows = await this.lineage.listEdgesTouching(frontier);
+      // A transformation leading the other way is never followed, nor shown: its event is shown anyway through the
+      // `consumed` (back) or `produced` (forward) edge about the unit that every transformation stores beside it, with
+      // the same time and visibility, so leaving it unread changes nothing but the rows read.
+      const rows = await this.lineage.listEdgesTouching(frontier, { skipTransformations: dir === 'back' ? 'out' : 'in' });
       await this.loadEvents(rows);
+      const touching = new Map<string, LineageEdgeRow[]>();
+      const touch = (node: string, e: LineageEdgeRow) => {
+        const list = touching.get(node);
+        if (list) list.push(e);
+        else touching.set(node, [e]);
+      };
+      for (const e of rows) {
+        touch(e.from, e);
+        if (e.to !== e.from) touch(e.to, e);
+        if (e.unit && e.unit !== e.from && e.unit !== e.to) touch(e.unit, e);
+      }
       const next = new Set<string>();
       for (const x of frontier) {
         const r = reach.get(x)!;
-        const mine = rows.filter((e) => (e.from === x || e.to === x || e.unit === x) && e.eventTime >= r.lo && e.eventTime <= r.hi);
+        const mine = (touching.get(x) ?? []).filter((e) => e.eventTime >= r.lo && e.eventTime <= r.hi);
         for (const e of this.allowed(mine, r, dir)) {
           const moves = this.moves(x, e, r, mine, rows, dir);
           // depth counts unit → unit hops: at the limit, the unit's own steps still show, its links onward do not.

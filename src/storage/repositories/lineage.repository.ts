@@ -34,25 +34,24 @@ export interface TraceEventRow {
 const CHUNK = 500;
 
 /**
- * From this many values on, {@link oneOf} hides the list from PostgreSQL's planner: estimating `= ANY(array)` walks the
- * statistics once per element (0.1–0.5 s at 100,000), while the runtime array is looked up in the index all the same.
- */
-const LARGE_SET = 1_000;
-
-/**
  * `column IN (values)` with the whole set as one bound parameter, however large: `= ANY($1)` on PostgreSQL (as Citus
  * runs it), `IN (SELECT value FROM json_each(?))` on SQLite. One statement per frontier step instead of a round trip per
  * 500 values; SQLite and PostgreSQL both turn it into index lookups.
- * @example `where(oneOf(store, 'unit', units))` → `unit = ANY($1::text[])`
+ *
+ * On PostgreSQL the array goes in through a scalar subquery, so the planner does not estimate it value by value: that
+ * took 0.1–0.5 s for 100,000 values, and for a hub among a few values (a raw lot made into 100,000 serials is a most
+ * common value of `from_node`) it guessed tens of thousands of rows and scanned the whole table to find a hundred. A
+ * walk's lookup by an indexed column is an index lookup whatever the values.
+ * @example `where(oneOf(store, 'unit', units))` → `unit = ANY((SELECT $1::text[])::text[])`
  */
 export function oneOf(store: Store, column: string, values: readonly string[]): Expression<SqlBool> {
   const ref = sql.ref(column);
   if (store.dialect === 'sqlite') return sql<SqlBool>`${ref} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
-  return values.length >= LARGE_SET ? sql<SqlBool>`${ref} = ANY((SELECT ${[...values]}::text[])::text[])` : sql<SqlBool>`${ref} = ANY(${[...values]}::text[])`;
+  return sql<SqlBool>`${ref} = ANY((SELECT ${[...values]}::text[])::text[])`;
 }
 
 /**
- * Reads for graph walks over `lineage_edge`. Every read is a batched lookup on one indexed column (`from_node`, the
+ * Reads for graph walks over `lineage_edge`. Every read is a set lookup on one indexed column (`from_node`, the
  * primary key's prefix; `to_node`, index lineage_edge_to; `unit`, index lineage_edge_unit) or a primary key, with no
  * joins and no recursive CTEs, so that a sharded PostgreSQL (Citus) runs each as an index lookup per shard: the walk
  * expands frontier by frontier (see docs/scaling-citus.md).
@@ -61,30 +60,34 @@ export class LineageRepository {
   constructor(private readonly store: Store) {}
 
   /**
-   * Every edge that leaves, reaches or is about one of `nodes`: three batched lookups, one per index, merged.
-   * @example `SELECT … FROM lineage_edge WHERE from_node IN ($1…)`, then `to_node IN`, then `unit IN`.
+   * Every edge that leaves, reaches or is about one of `nodes`: one lookup per index, each with the nodes as one
+   * parameter (see {@link oneOf}), merged in that order. `skipTransformations` leaves out the transformations that lead
+   * the other way from a walk — `out` of the nodes for a walk back, `in` to them for a walk forward — which a walk
+   * never follows: a raw lot made into 100,000 serials has 100,000 of them. The kinds either side of
+   * `transformed_into` are two ranges of the same index, so the skipped edges are never read.
+   * @example `SELECT … FROM lineage_edge WHERE from_node = ANY($1)`, then `to_node = ANY($1)`, then `unit = ANY($1)`.
    */
-  async listEdgesTouching(nodes: readonly string[]): Promise<LineageEdgeRow[]> {
+  async listEdgesTouching(nodes: readonly string[], options: { skipTransformations?: 'out' | 'in' } = {}): Promise<LineageEdgeRow[]> {
     if (nodes.length === 0) return [];
+    const select = () =>
+      this.store.db.selectFrom('lineage_edge').select(['from_node', 'to_node', 'kind', 'unit', 'event_id', 'event_time', 'party_id', 'quantity', 'uom']);
+    const lookups = (['from_node', 'to_node', 'unit'] as const).flatMap((column) => {
+      const q = select().where(oneOf(this.store, column, nodes));
+      const skip = (column === 'from_node' && options.skipTransformations === 'out') || (column === 'to_node' && options.skipTransformations === 'in');
+      return skip ? [q.where('kind', '<', 'transformed_into'), q.where('kind', '>', 'transformed_into')] : [q];
+    });
+    const results = await Promise.all(lookups.map((q) => q.execute()));
     const seen = new Set<string>();
     const out: LineageEdgeRow[] = [];
-    for (const column of ['from_node', 'to_node', 'unit'] as const) {
-      for (let i = 0; i < nodes.length; i += CHUNK) {
-        const chunk = nodes.slice(i, i + CHUNK);
-        const rows = await this.store.db
-          .selectFrom('lineage_edge')
-          .select(['from_node', 'to_node', 'kind', 'unit', 'event_id', 'event_time', 'party_id', 'quantity', 'uom'])
-          .where(column, 'in', chunk)
-          .execute();
-        for (const r of rows) {
-          const key = `${r.from_node}\u0000${r.kind}\u0000${r.to_node}\u0000${r.unit}\u0000${r.event_id}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          out.push({
-            from: r.from_node, to: r.to_node, kind: r.kind, unit: r.unit, eventRowId: r.event_id, eventTime: Number(r.event_time),
-            partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom,
-          });
-        }
+    for (const rows of results) {
+      for (const r of rows) {
+        const key = `${r.from_node}\u0000${r.kind}\u0000${r.to_node}\u0000${r.unit}\u0000${r.event_id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({
+          from: r.from_node, to: r.to_node, kind: r.kind, unit: r.unit, eventRowId: r.event_id, eventTime: Number(r.event_time),
+          partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom,
+        });
       }
     }
     return out;

@@ -5,6 +5,8 @@ export interface BenchOptions {
   stores: StoreDialect[];
   /** Events to capture (capture: 100,000 by default). */
   events: number;
+  /** Serialised units in the resolver's store (resolve: 1,000,000 by default, 20,000 with --quick). */
+  units?: number;
   /** A small run to check that the benchmarks work, not to measure. */
   quick: boolean;
   /** Write a CPU profile of the server during the measured capture, and summarise where its time goes. */

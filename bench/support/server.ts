@@ -30,22 +30,29 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra node flags for the child (e.g. --cpu-prof). */
   nodeFlags?: string[];
+  /** Serve this store instead of a fresh empty one (stop() still calls its cleanup). */
+  target?: TestStoreTarget;
+  /** Pin the server to these CPUs (taskset -c, e.g. "0"). */
+  cpus?: string;
 }
 
 /** Starts `suyuan serve` on a free localhost port over a fresh data folder / fresh PostgreSQL database. */
 export async function startBenchServer(dialect: StoreDialect, options: StartOptions = {}): Promise<BenchServer> {
-  const target = await createTestStore(dialect);
+  const target = options.target ?? (await createTestStore(dialect));
   const port = await freePort();
-  // The server runs as users run it: bin/suyuan.js with its own node flags; extra flags (e.g. --cpu-prof) via NODE_OPTIONS.
+  // The server runs as users run it: bin/suyuan.js with its own node flags (its shebang line). Extra flags (e.g.
+  // --cpu-prof, which Node 20 refuses in NODE_OPTIONS) go on node's command line beside the launcher's own.
   const args = ['serve', '--data', target.dataDir, '--port', String(port)];
-  const child = spawn(path.join(ROOT, 'bin/suyuan.js'), args, {
+  const launcher = path.join(ROOT, 'bin/suyuan.js');
+  const command = options.nodeFlags?.length ? [process.execPath, ...launcherFlags(launcher), ...options.nodeFlags, launcher, ...args] : [launcher, ...args];
+  if (options.cpus) command.unshift('taskset', '-c', options.cpus);
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: {
       ...process.env,
       SUYUAN_ADMIN_KEY: ADMIN_KEY,
       DATABASE_URL: target.databaseUrl ?? '',
       SUYUAN_LOG_LEVEL: 'warn',
-      ...(options.nodeFlags?.length ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, ...options.nodeFlags].filter(Boolean).join(' ') } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,6 +95,12 @@ export async function startBenchServer(dialect: StoreDialect, options: StartOpti
       await target.cleanup();
     },
   };
+}
+
+/** The node flags on the launcher's shebang line (`#!/usr/bin/env -S node --max-old-space-size=160 …`). */
+function launcherFlags(launcher: string): string[] {
+  const shebang = fs.readFileSync(launcher, 'utf8').split('\n', 1)[0]!;
+  return shebang.split(/\s+/).filter((w) => w.startsWith('--'));
 }
 
 async function freePort(): Promise<number> {

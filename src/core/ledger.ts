@@ -116,22 +116,33 @@ export interface LedgerChecks {
   bodies: Map<string, Record<string, unknown>>;
 }
 
+/** Leaves (index and hash) whose inclusion this process has proved, by platform: an append-only tree keeps them included. */
+const provedLeaves = new WeakMap<Deps, Map<string, true>>();
+const PROVED_LEAVES_KEPT = 200_000;
+
 /**
  * Checks stored events against the integrity ledger now: each body must still hash (CBV 2.0) to its leaf, and each
  * leaf must be included in the current tree (RFC 9162 proof against the root). One batched read of bodies and one of
  * proof nodes, so the scan page can afford it on every view.
+ *
+ * With `auditPaths: false` (the scan page), a leaf this process already proved included — same index, same hash —
+ * is not proved again: the tree only grows, so what was included stays included, and a leaf altered in the store has
+ * another hash and is proved afresh. The content check runs every time.
  */
-export async function checkEventsAgainstLedger(deps: Deps, eventRowIds: readonly string[]): Promise<LedgerChecks> {
+export async function checkEventsAgainstLedger(deps: Deps, eventRowIds: readonly string[], options: { auditPaths?: boolean } = {}): Promise<LedgerChecks> {
+  const wantPaths = options.auditPaths ?? true;
+  let proved = provedLeaves.get(deps);
+  if (!proved) provedLeaves.set(deps, (proved = new Map()));
   const state = await deps.ledger.state();
   const leaves = new Map((await deps.ledger.listLeavesWithBodies(eventRowIds)).map((l) => [l.eventRowId, l]));
   const inTree = eventRowIds.map((id) => leaves.get(id)).filter((l): l is NonNullable<typeof l> => l !== undefined && l.idx < state.treeSize);
-  const paths = await rangeHashesMany(deps.ledger, inTree.map((l) => inclusionProofRanges(l.idx, state.treeSize)));
-  const pathOf = new Map(inTree.map((l, i) => [l.eventRowId, paths[i]!]));
+  const toProve = wantPaths ? inTree : inTree.filter((l) => !proved.has(`${l.idx}:${l.hashId}`));
+  const paths = await rangeHashesMany(deps.ledger, toProve.map((l) => inclusionProofRanges(l.idx, state.treeSize)));
+  const pathOf = new Map(toProve.map((l, i) => [l.eventRowId, paths[i]!]));
   const bodies = new Map<string, Record<string, unknown>>();
   const checks = eventRowIds.map((eventRowId): LedgerCheck => {
     const leaf = leaves.get(eventRowId);
-    const auditPath = pathOf.get(eventRowId);
-    if (!leaf || !auditPath) return { eventRowId, eventHash: leaf?.hashId ?? null, leafIndex: leaf?.idx ?? null, auditPath: [], fault: 'not_in_ledger' };
+    if (!leaf || leaf.idx >= state.treeSize) return { eventRowId, eventHash: leaf?.hashId ?? null, leafIndex: leaf?.idx ?? null, auditPath: [], fault: 'not_in_ledger' };
     let content: string | null = null;
     try {
       const body = JSON.parse(leaf.body) as Record<string, unknown>;
@@ -140,9 +151,20 @@ export async function checkEventsAgainstLedger(deps: Deps, eventRowIds: readonly
     } catch {
       content = null;
     }
-    const included = verifyInclusion(leafHash(leaf.hashId), leaf.idx, state.treeSize, auditPath.map((p) => new Uint8Array(Buffer.from(p, 'base64'))), state.root);
+    const key = `${leaf.idx}:${leaf.hashId}`;
+    const auditPath = pathOf.get(eventRowId);
+    let included: boolean;
+    if (auditPath) {
+      included = verifyInclusion(leafHash(leaf.hashId), leaf.idx, state.treeSize, auditPath.map((p) => new Uint8Array(Buffer.from(p, 'base64'))), state.root);
+      if (included) {
+        if (proved.size >= PROVED_LEAVES_KEPT) proved.delete(proved.keys().next().value!);
+        proved.set(key, true);
+      }
+    } else {
+      included = proved.has(key);
+    }
     const fault = content !== leaf.hashId ? 'content_altered' : included ? null : 'not_included';
-    return { eventRowId, eventHash: leaf.hashId, leafIndex: leaf.idx, auditPath, fault };
+    return { eventRowId, eventHash: leaf.hashId, leafIndex: leaf.idx, auditPath: auditPath ?? [], fault };
   });
   return { treeSize: state.treeSize, rootHash: Buffer.from(state.root).toString('base64'), verified: checks.length > 0 && checks.every((c) => c.fault === null), checks, bodies };
 }

@@ -7,6 +7,7 @@ import { withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
 import { CONFORMANCE } from '../support/conformance.ts';
 import { parseAnyCode } from '../../src/domain/identifiers/index.ts';
 import { verifyBundle } from '../../src/domain/ledger/verify-bundle.ts';
+import { documentContext, eventHashId } from '../../src/domain/epcis/event-hash.ts';
 import { testDialects } from '../support/stores.ts';
 import { ADMIN_KEY, createTestApp, demoApp, type TestApp } from '../support/test-app.ts';
 
@@ -359,9 +360,23 @@ for (const dialect of testDialects()) {
         assert.deepEqual(proof.json().entries.filter((e: { fault: string | null }) => e.fault).map((e: { fault: string }) => e.fault), ['content_altered']);
         const html = await get(`/proof?code=${encodeURIComponent(CARTON_URI)}`);
         assert.match(html.body, /不一致 \(content_altered\)/);
+        // Rewriting the ledger leaf to match the altered body is caught too: the leaf is no longer in the tree.
+        const leaf = await t.deps.store.db.selectFrom('ledger_leaf').select(['idx', 'hash_id']).where('event_id', '=', sale.id).executeTakeFirstOrThrow();
+        await t.deps.store.db.updateTable('ledger_leaf').set({ hash_id: eventHashId(altered, documentContext(altered['@context'] ?? [])) }).where('event_id', '=', sale.id).execute();
+        try {
+          assert.match(section((await get(CARTON)).body, 'verification'), /核验失败/);
+          const both = await t.inject({ method: 'GET', url: `/api/v1/public/proof?code=${encodeURIComponent(CARTON_URI)}` });
+          const entries = both.json().entries as Array<{ eventId: string; fault: string | null }>;
+          // Proofs of neighbouring leaves pass through the rewritten one and fail with it.
+          assert.equal(entries.find((e) => e.eventId === JSON.parse(sale.body).eventID)!.fault, 'not_included');
+          assert.ok(entries.every((e) => e.fault === null || e.fault === 'not_included'));
+        } finally {
+          await t.deps.store.db.updateTable('ledger_leaf').set({ hash_id: leaf.hash_id }).where('event_id', '=', sale.id).execute();
+        }
       } finally {
         await t.deps.store.db.updateTable('event').set({ body: sale.body }).where('id', '=', sale.id).execute();
       }
+      assert.match(section((await get(CARTON)).body, 'verification'), /记录已核验/, 'restored, it verifies again');
     });
   });
 }

@@ -103,7 +103,7 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
   const chainPartyIds = [...new Set([...(productRow ? [productRow.party_id] : []), ...trace.edges.map((e) => e.party.id)])];
   // Independent reads: on PostgreSQL they overlap; on SQLite they queue on the one connection as before.
   const [ledger, producerParty, blacklist, openRecalls, noticeRows, certificateRows, licenceRows] = await Promise.all([
-    checkEventsAgainstLedger(deps, events.map((e) => e.rowId)),
+    checkEventsAgainstLedger(deps, events.map((e) => e.rowId), { auditPaths: false }),
     productRow ? deps.parties.findPartyById(productRow.party_id) : undefined,
     deps.notices.listBlacklist(now.toISOString(), chainPartyIds),
     deps.recalls.listOpenRecallsOfUnits(units),

@@ -88,23 +88,41 @@ export class LedgerRepository {
     return out;
   }
 
-  /** Hashes of the given perfect subtrees, in order: level 0 from the leaves, higher levels as stored. */
+  /**
+   * Hashes of the given perfect subtrees, in order: level 0 from the leaves, higher levels as stored. Two statements
+   * whose text does not depend on how many nodes are asked for (a JSON or array parameter), so they are prepared once.
+   */
   async subtreeHashes(nodes: readonly SubtreeNode[]): Promise<Uint8Array[]> {
-    const leafIdx = nodes.filter((n) => n.level === 0).map((n) => n.index);
-    const inner = nodes.filter((n) => n.level > 0);
+    const leafIdx = [...new Set(nodes.filter((n) => n.level === 0).map((n) => n.index))];
+    const innerKeys = new Map<string, SubtreeNode>();
+    for (const n of nodes) if (n.level > 0) innerKeys.set(`${n.level}:${n.index}`, n);
+    const inner = [...innerKeys.values()];
     const leaves = new Map<number, Uint8Array>();
-    if (leafIdx.length) {
-      const rows = await this.store.db.selectFrom('ledger_leaf').select(['idx', 'hash_id']).where('idx', 'in', leafIdx).execute();
-      for (const r of rows) leaves.set(Number(r.idx), leafHash(r.hash_id));
-    }
     const stored = new Map<string, Uint8Array>();
-    if (inner.length) {
-      const rows = await this.store.db
-        .selectFrom('ledger_node')
-        .select(['level', 'idx', 'hash'])
-        .where((eb) => eb.or(inner.map((n) => eb.and([eb('level', '=', n.level), eb('idx', '=', n.index)]))))
-        .execute();
-      for (const r of rows) stored.set(`${r.level}:${r.idx}`, new Uint8Array(r.hash));
+    if (this.store.sqlite) {
+      const stmts = (this.sqliteStatements ??= {
+        leaves: this.store.sqlite.prepare('SELECT idx, hash_id FROM ledger_leaf WHERE idx IN (SELECT value FROM json_each(?))'),
+        nodes: this.store.sqlite.prepare("SELECT n.level, n.idx, n.hash FROM json_each(?) AS k JOIN ledger_node AS n ON n.level = k.value ->> 0 AND n.idx = k.value ->> 1"),
+      });
+      if (leafIdx.length) for (const r of stmts.leaves.all(JSON.stringify(leafIdx)) as Array<{ idx: number; hash_id: string }>) leaves.set(Number(r.idx), leafHash(r.hash_id));
+      if (inner.length) {
+        for (const r of stmts.nodes.all(JSON.stringify(inner.map((n) => [n.level, n.index]))) as Array<{ level: number; idx: number; hash: Uint8Array }>) {
+          stored.set(`${r.level}:${r.idx}`, new Uint8Array(r.hash));
+        }
+      }
+    } else {
+      const pool = this.store.pool!;
+      if (leafIdx.length) {
+        const res = await pool.query<{ idx: number; hash_id: string }>('SELECT idx, hash_id FROM ledger_leaf WHERE idx = ANY($1::bigint[])', [leafIdx]);
+        for (const r of res.rows) leaves.set(Number(r.idx), leafHash(r.hash_id));
+      }
+      if (inner.length) {
+        const res = await pool.query<{ level: number; idx: number; hash: Buffer }>(
+          'SELECT n.level, n.idx, n.hash FROM unnest($1::int[], $2::bigint[]) AS k(level, idx) JOIN ledger_node AS n ON n.level = k.level AND n.idx = k.idx',
+          [inner.map((n) => n.level), inner.map((n) => n.index)],
+        );
+        for (const r of res.rows) stored.set(`${r.level}:${Number(r.idx)}`, new Uint8Array(r.hash));
+      }
     }
     return nodes.map((n) => {
       const h = n.level === 0 ? leaves.get(n.index) : stored.get(`${n.level}:${n.index}`);
@@ -112,4 +130,6 @@ export class LedgerRepository {
       return h;
     });
   }
+
+  private sqliteStatements?: { leaves: BetterSqlite3.Statement; nodes: BetterSqlite3.Statement };
 }

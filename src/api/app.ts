@@ -4,6 +4,7 @@ import { Problem } from '../contracts/common.ts';
 import type { Deps } from '../core/deps.ts';
 import { registerAuth, type Access } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
+import { registerRateLimit } from './plugins/rate-limit.ts';
 import { epcisRoutes } from './routes/epcis/index.ts';
 import { adminRoutes } from './routes/api/v1/admin.ts';
 import { enterpriseRoutes } from './routes/api/v1/enterprise.ts';
@@ -57,6 +58,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   });
   registerErrorHandler(app, deps);
   registerAuth(app, deps);
+  registerRateLimit(app);
   // Every route must say who may call it; a route that does not is a programming error caught at start-up.
   const routeAccess: RouteAccess[] = [];
   app.decorate('routeAccess', routeAccess);

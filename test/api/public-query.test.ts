@@ -253,6 +253,22 @@ for (const dialect of testDialects()) {
       assert.ok(audit.length >= 3);
     });
 
+    test('one address cannot flood the complaint routes: past the limit, 429 with Retry-After', async () => {
+      const statuses: number[] = [];
+      let limited: { headers: Record<string, unknown>; json(): { code: string; status: number } } | undefined;
+      for (let i = 0; i < 12 && !limited; i++) {
+        const res = await t.inject({ method: 'POST', url: '/api/v1/public/complaints', payload: { content: `第${i}次` }, headers: { 'x-forwarded-for': '203.0.113.9' } });
+        statuses.push(res.statusCode);
+        if (res.statusCode === 429) limited = res as never;
+      }
+      assert.ok(limited, `never limited: ${statuses.join(',')}`);
+      assert.ok(statuses.filter((s) => s === 201).length <= 10);
+      assert.equal(limited.json().code, 'rate_limited');
+      assert.match(String(limited.headers['retry-after']), /^\d+$/);
+      // Another route's window is its own: the regulator APIs are not limited by public complaints.
+      assert.equal((await t.inject({ method: 'GET', url: '/api/v1/public/notices' })).statusCode, 200);
+    });
+
     test('certificates attached by a certifier or the admin show on the page; others may not attach', async () => {
       const products = await t.deps.products.listProductsOfParty(keys['dairy-plant'].partyId);
       const milk = products.find((p) => p.gtin === MILK_GTIN)!;

@@ -18,11 +18,12 @@ const STATUS_BY_CODE: Record<string, number> = {
   capture_limit_exceeded: 413,
   capture_file_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
 };
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Content Too Large',
-  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  415: 'Unsupported Media Type', 429: 'Too Many Requests', 422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 /** The EPCIS 2.0 REST binding names its own exception types for problem details on /epcis routes. */

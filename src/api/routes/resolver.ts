@@ -18,6 +18,8 @@ import {
 const HTML = 'text/html; charset=utf-8';
 const PRIMARY_KEYS = new Set<string>(RESOLVER_PRIMARY_KEYS);
 const hidden = { hide: true };
+/** Complaints from one address: enough for a person, too few for a flood (shared with the JSON route). */
+export const COMPLAINT_RATE_LIMIT = { max: 10, windowMs: 10 * 60_000 };
 
 /** What kind of client is scanning, without keeping anything personal (issue 4 §3). */
 export function clientClassOf(userAgent: string | undefined, wantsJson: boolean): string | null {
@@ -189,7 +191,7 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
     return reply.type(HTML).send(renderComplaintLookup(lang));
   });
 
-  app.post('/complaints', { config: { access: 'public' }, schema: hidden }, async (request, reply) => {
+  app.post('/complaints', { config: { access: 'public', rateLimit: COMPLAINT_RATE_LIMIT }, schema: hidden }, async (request, reply) => {
     const lang: Lang = langOf(request.query);
     const form = (request.body ?? {}) as Record<string, string>;
     try {

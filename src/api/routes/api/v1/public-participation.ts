@@ -12,7 +12,7 @@ import {
   AttachCertificateBody, BlacklistBody, CertificateResponse, BlacklistResponse, ComplaintResponse, ComplaintStatusResponse, FileComplaintBody, NoticeResponse,
   PublicProofResponse, PublishNoticeBody, RecallStatusResponse, ScanViewResponse,
 } from '../../../../contracts/public.ts';
-import { clientClassOf } from '../../resolver.ts';
+import { clientClassOf, COMPLAINT_RATE_LIMIT } from '../../resolver.ts';
 
 const CodeQuery = Type.Object({ code: Type.String({ minLength: 1, description: 'any supported code' }) });
 
@@ -60,7 +60,7 @@ export async function publicParticipationRoutes(app: FastifyInstance, opts: { de
   });
 
   app.post('/public/complaints', {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: COMPLAINT_RATE_LIMIT },
     schema: { summary: 'File a complaint 投诉; keep the tracking number', tags: ['public'], body: FileComplaintBody, response: { 201: ComplaintStatusResponse, ...errorResponses(400) } },
   }, async (request, reply) => reply.status(201).send(await fileComplaint(deps, request.actor, request.body as never)));
 

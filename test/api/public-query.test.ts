@@ -89,6 +89,7 @@ for (const dialect of testDialects()) {
       assert.match(drug.body, /此码未在本平台登记/);
       const bad = await get('/code/not-a-code');
       assert.equal(bad.statusCode, 400);
+      assert.equal((await get('/code/%E0%A4%A')).statusCode, 400, 'a broken percent-encoding is the caller\'s fault, not a 500');
       assert.match(bad.body, /无法识别的追溯码/);
     });
 

@@ -95,7 +95,14 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
   });
   app.get('/code/*', { config: { access: 'public' }, schema: hidden }, async (request, reply) => {
     const raw = (request.params as { '*': string })['*'];
-    return resolve(request, reply, decodeURIComponent(raw), request.url.split('?')[0]!);
+    let code: string;
+    try {
+      code = decodeURIComponent(raw);
+    } catch {
+      const lang = langOf(request.query);
+      return reply.status(400).type(HTML).send(renderMessagePage(lang, t(lang, 'badCode'), `"${raw}" is not a well-formed percent-encoded code`, '/'));
+    }
+    return resolve(request, reply, code, request.url.split('?')[0]!);
   });
 
   // A compressed GS1 Digital Link URI: one path segment of base64url.

@@ -19,6 +19,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { Rng } from '../../src/domain/random.ts';
 
 export interface LoadConfig {
   host: string;
@@ -171,16 +172,10 @@ function chunkedEnd(buf: Buffer, from: number): number {
   }
 }
 
-/** mulberry32: a small seeded PRNG, so skewed runs pick the same hot paths every time. */
+/** Seeded, so skewed runs pick the same hot paths every time. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /** A function drawing path indexes: uniform, or Zipf over a seeded permutation (hot paths spread over the store). */

@@ -1,6 +1,7 @@
 import type { ProductLineId } from '../../domain/directory/product-directory.ts';
 import { makeLocalCode, usccCheckChar } from '../../domain/identifiers/index.ts';
-import { FOREIGN_PARTIES, gs1, IMPORTS, Rng, seedOf, type World, type WorldParty, type WorldProduct } from './scale-world.ts';
+import { Rng } from '../../domain/random.ts';
+import { FOREIGN_PARTIES, gs1, IMPORTS, seedOf, type World, type WorldParty, type WorldProduct } from './scale-world.ts';
 
 /**
  * The chains of the scaled Huizhou demo (issue 3 §6), one episode at a time: an episode is one lot's (or one

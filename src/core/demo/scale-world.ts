@@ -1,42 +1,13 @@
 import { getDepartment, type DepartmentId, type ProductLineId } from '../../domain/directory/product-directory.ts';
 import { partyUri, siteUri, usccCheckChar } from '../../domain/identifiers/index.ts';
 import { gs1CheckDigit } from '../../domain/identifiers/gs1-linters.ts';
+import { Rng } from '../../domain/random.ts';
 
 /**
  * The cast of the scaled Huizhou demo (issue 3 §6): a seeded PRNG, realistic Chinese names, parties of every role in
  * every district and county, and the products each firm registers. Pure: nothing here touches the store, so the same
  * seed and scale always give the same world, and the same world gives the same events.
  */
-
-/** mulberry32: small, fast, and good enough to make demo data; the same seed gives the same sequence everywhere. */
-export class Rng {
-  private a: number;
-  constructor(seed: number) {
-    this.a = seed >>> 0;
-  }
-  /** A float in [0, 1). */
-  next(): number {
-    this.a = (this.a + 0x6d2b79f5) | 0;
-    let t = Math.imul(this.a ^ (this.a >>> 15), 1 | this.a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** An integer in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  /** A float in [lo, hi) rounded to `digits` decimals. */
-  real(lo: number, hi: number, digits = 1): number {
-    const f = 10 ** digits;
-    return Math.round((lo + this.next() * (hi - lo)) * f) / f;
-  }
-  pick<T>(list: readonly T[]): T {
-    return list[Math.floor(this.next() * list.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
 
 /** FNV-1a over the parts: derives independent PRNG seeds (per line, per episode) from the run's seed. */
 export function seedOf(...parts: Array<string | number>): number {

@@ -1,3 +1,4 @@
+import { Rng } from '../random.ts';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -147,16 +148,10 @@ const CONSISTENCY: Array<{ first: number; second: number; proof: string[] }> = [
 const SOME_HASH = unhex('abacaba000000000000000000000000000000000000000000060061e00123456');
 const LEAF_HASHES = LEAVES.map((l) => leafHash(l));
 
-/** Deterministic PRNG (mulberry32) so a failing property run can be replayed from its seed. */
+/** Deterministic PRNG so a failing property run can be replayed from its seed. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 function randomLeafHashes(n: number, rand: () => number): Uint8Array[] {

@@ -1,5 +1,5 @@
 import type { Movement } from '../domain/trace/quantity-ledger.ts';
-import type { UnitMovement } from '../storage/repositories/holding.repository.ts';
+import type { LeanMovement, UnitMovement } from '../storage/repositories/holding.repository.ts';
 
 /** Edge kinds whose holder is the place at the edge's start (what was made there). */
 export const PLACE_IS_FROM = new Set(['commissioned', 'produced']);
@@ -33,4 +33,36 @@ export function holderNodes(movements: readonly UnitMovement[]): string[] {
     if (m.toNode !== m.unit) out.add(m.toNode);
   }
   return [...out];
+}
+
+/** {@link holderNodes} of lean movement rows (whose ends equal to the unit are already null). */
+export function leanHolderNodes(rows: readonly LeanMovement[]): string[] {
+  const out = new Set<string>();
+  for (const r of rows) {
+    if (r[1] === 'unpacked' || r[1] === 'packed') continue;
+    if (r[2] !== null) out.add(r[2]);
+    if (r[3] !== null) out.add(r[3]);
+  }
+  return [...out];
+}
+
+/**
+ * The holders losing and gaining a lean movement, as {@link toMovement} resolves them (an end that is the unit itself,
+ * null here, stands for the recording party), written into `out` [from, to] to allocate nothing per movement.
+ */
+export function leanHolders(r: LeanMovement, holderOf: (node: string | null, capturer: string) => string, out: [string | null, string | null]): void {
+  const kind = r[1];
+  if (PLACE_IS_FROM.has(kind)) {
+    out[0] = null;
+    out[1] = holderOf(r[2], r[6]);
+  } else if (PLACE_IS_TO.has(kind)) {
+    out[0] = holderOf(r[3], r[6]);
+    out[1] = null;
+  } else if (kind === 'unpacked' || kind === 'packed') {
+    out[0] = null;
+    out[1] = r[6];
+  } else {
+    out[0] = kind === 'received' ? null : holderOf(r[2], r[6]);
+    out[1] = kind === 'shipped' ? null : holderOf(r[3], r[6]);
+  }
 }

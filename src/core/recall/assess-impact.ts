@@ -1,6 +1,6 @@
-import { replayQuantities, movesQuantity, type Movement } from '../../domain/trace/quantity-ledger.ts';
+import { OnHandLedger, QUANTITY_EDGE_KINDS } from '../../domain/trace/quantity-ledger.ts';
 import type { HoldingRepository } from '../../storage/repositories/holding.repository.ts';
-import { holderNodes, PLACE_IS_FROM, toMovement } from '../unit-movements.ts';
+import { leanHolderNodes, leanHolders, PLACE_IS_FROM } from '../unit-movements.ts';
 import type { RecallRepository } from '../../storage/repositories/recall.repository.ts';
 import { productClassesOf } from '../capture-events.ts';
 import type { Deps } from '../deps.ts';
@@ -68,32 +68,38 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
     unit: affected.get(code)!.uom,
   }));
 
-  const movements = (await holdings.listMovementsOfUnits(unitCodes, { withBody: false })).filter((m) => movesQuantity(m.kind));
-  const owners = await holdings.partiesByUris(holderNodes(movements));
-  const holderOf = (node: string, capturer: string) => owners.get(node)?.partyId ?? capturer;
-  const byUnit = new Map<string, Movement[]>();
+  // Lean rows (arrays, only the kinds that move quantities) replayed unit by unit through one reused ledger.
+  const { rows, regionOf } = await holdings.listLeanMovementsOfUnits(unitCodes, QUANTITY_EDGE_KINDS);
+  const owners = await holdings.partiesByUris(leanHolderNodes(rows));
+  const holderOf = (node: string | null, capturer: string) => (node === null ? capturer : owners.get(node)?.partyId ?? capturer);
   const regions = new Set<string>();
   const sold = new Map<string, { region: string | null; value: number; unit: string }>();
-  for (const m of movements) {
-    const mv = toMovement(m, holderOf);
-    let list = byUnit.get(m.unit);
-    if (!list) byUnit.set(m.unit, (list = []));
-    list.push(mv);
-    if ((m.kind === 'received' || m.kind === 'sold' || m.kind === 'dispensed') && m.region) regions.add(m.region);
-    if (m.kind === 'sold' || m.kind === 'dispensed') {
-      const key = `${m.region}\u0000${mv.uom}`;
-      const s = sold.get(key) ?? { region: m.region, value: 0, unit: mv.uom };
-      s.value += mv.quantity;
+  const onHand = new Map<string, Array<{ code: string; value: number; unit: string }>>();
+  const ledger = new OnHandLedger();
+  const ends: [string | null, string | null] = [null, null];
+  for (let i = 0; i < rows.length; ) {
+    const unit = rows[i][0];
+    ledger.reset();
+    for (; i < rows.length && rows[i][0] === unit; i++) {
+      const [, kind, , , eventRowId, , , q, u] = rows[i];
+      const quantity = q ?? 1;
+      const uom = u ?? 'H87';
+      leanHolders(rows[i], holderOf, ends);
+      ledger.apply(kind, ends[0], ends[1], quantity, uom, q === null);
+      if (kind !== 'received' && kind !== 'sold' && kind !== 'dispensed') continue;
+      const region = regionOf.get(eventRowId) ?? null;
+      if (region) regions.add(region);
+      if (kind === 'received') continue;
+      const key = `${region}\u0000${uom}`;
+      const s = sold.get(key) ?? { region, value: 0, unit: uom };
+      s.value += quantity;
       sold.set(key, s);
     }
-  }
-  const onHand = new Map<string, Array<{ code: string; value: number; unit: string }>>();
-  for (const [unit, list] of byUnit) {
-    for (const b of replayQuantities(list).balances) {
-      if (b.onHand <= 1e-9) continue;
-      const l = onHand.get(b.holder) ?? [];
-      l.push({ code: unit, value: b.onHand, unit: b.uom });
-      onHand.set(b.holder, l);
+    for (let b = 0; b < ledger.size; b++) {
+      if (ledger.onHand[b] <= 1e-9) continue;
+      const l = onHand.get(ledger.holders[b]) ?? [];
+      l.push({ code: unit, value: ledger.onHand[b], unit: ledger.uoms[b] });
+      onHand.set(ledger.holders[b], l);
     }
   }
   const names = await holdings.partiesByIds([...onHand.keys()]);

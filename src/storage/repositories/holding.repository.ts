@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
 import { oneOf } from './lineage.repository.ts';
 
@@ -21,6 +22,19 @@ export interface UnitMovement {
 }
 
 const CHUNK = 500;
+
+/**
+ * One quantity movement of a unit as the recall reads it, a row straight from the driver (an array, not an object):
+ * the unit, the edge kind, its ends (null where the end is the unit itself), the event row id and time, the recording
+ * party, the quantity (null for an instance, and always for a container's `packed`/`unpacked`) and its uom.
+ */
+export type LeanMovement = [unit: string, kind: string, from: string | null, to: string | null, eventRowId: string, eventTime: number, partyId: string, quantity: number | null, uom: string | null];
+
+/** Lean movement rows in ledger order, and the region of each event they name. */
+export interface LeanMovements {
+  rows: LeanMovement[];
+  regionOf: Map<string, string | null>;
+}
 
 /** Reads for the per-lot quantity ledger (issue 3 §3). */
 export class HoldingRepository {
@@ -92,6 +106,85 @@ export class HoldingRepository {
       }
     }
     return out;
+  }
+
+  /**
+   * The movements {@link listMovementsOfUnits} gives for `units` (distinct) whose kind is one of `kinds` (the kinds
+   * that move quantities), in the same order — units in batches of 500 as given, each batch ordered by unit, oldest
+   * first within each unit, the edges about the unit before those into it — but as driver arrays with only what the
+   * quantity ledger needs: for a recall of 100,000 units, turning rows into objects of every column cost more than
+   * reading them. A container's `packed` is one row per packing event (the first child in `from_node` order).
+   * @example SQLite: `SELECT unit, kind, CASE WHEN from_node = unit THEN NULL ELSE from_node END, … FROM lineage_edge
+   *   WHERE unit IN (SELECT value FROM json_each(?)) AND +kind IN (…)`; PostgreSQL: `unit = ANY($1)`, rows as arrays.
+   */
+  async listLeanMovementsOfUnits(units: readonly string[], kinds: readonly string[]): Promise<LeanMovements> {
+    if (units.length === 0) return { rows: [], regionOf: new Map() };
+    const aboutKinds = kinds.filter((k) => k !== 'packed' && k !== 'unpacked');
+    const intoKinds = kinds.filter((k) => k === 'packed' || k === 'unpacked');
+    const lit = (list: readonly string[]) => list.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
+    const ends = `CASE WHEN from_node = unit THEN NULL ELSE from_node END, CASE WHEN to_node = unit THEN NULL ELSE to_node END`;
+    const columns = `event_id, event_time, party_id`;
+    const sqlite = this.store.dialect === 'sqlite';
+    // SQLite: `+kind` keeps the kinds off the index choice (the unit index, one seek per unit); both: the set is one parameter.
+    const inSet = (column: string) => (sqlite ? `${column} IN (SELECT value FROM json_each(?))` : `${column} = ANY((SELECT $1::text[])::text[])`);
+    const statements: string[] = [];
+    if (aboutKinds.length) {
+      statements.push(`SELECT unit, kind, ${ends}, ${columns}, quantity, uom FROM lineage_edge WHERE ${inSet('unit')} AND ${sqlite ? '+kind' : 'kind'} IN (${lit(aboutKinds)})`);
+    }
+    if (intoKinds.includes('unpacked')) {
+      statements.push(`SELECT to_node, kind, NULL, NULL, ${columns}, NULL, uom FROM lineage_edge WHERE ${inSet('to_node')} AND kind = 'unpacked'`);
+    }
+    if (intoKinds.includes('packed')) {
+      // Packing 100 children into a case is 100 edges into it: one row per event, that of the first child.
+      statements.push(sqlite
+        ? `SELECT to_node, kind, NULL, NULL, ${columns}, NULL, uom, min(from_node) FROM lineage_edge WHERE ${inSet('to_node')} AND kind = 'packed' GROUP BY to_node, event_id`
+        : `SELECT DISTINCT ON (to_node, event_id) to_node, kind, NULL, NULL, ${columns}, NULL::real, uom FROM lineage_edge WHERE ${inSet('to_node')} AND kind = 'packed' ORDER BY to_node, event_id, from_node`);
+    }
+    const read: LeanMovement[] = [];
+    for (const text of statements) {
+      const rows = sqlite ? this.leanSqlite(text, JSON.stringify(units)) : (await this.store.pool!.query<LeanMovement>({ text, values: [units], rowMode: 'array' })).rows;
+      for (const r of rows) read.push(r);
+    }
+    const regionOf = new Map<string, string | null>();
+    for (const [id, e] of await this.eventsOf([...new Set(read.map((r) => r[4]))], false)) regionOf.set(id, e.region);
+
+    // Group by unit in output order (a counting sort: no array per unit), then order each unit's few rows by time.
+    const ordinal = new Map<string, number>();
+    for (let i = 0; i < units.length; i += CHUNK) {
+      for (const unit of units.slice(i, i + CHUNK).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) if (!ordinal.has(unit)) ordinal.set(unit, ordinal.size);
+    }
+    const start = new Int32Array(ordinal.size + 1);
+    const slot = new Int32Array(read.length);
+    for (let i = 0; i < read.length; i++) {
+      const r = read[i];
+      if (typeof r[5] !== 'number') r[5] = Number(r[5]);
+      if (r[7] !== null && typeof r[7] !== 'number') r[7] = Number(r[7]);
+      slot[i] = regionOf.has(r[4]) ? ordinal.get(r[0])! : -1;
+      if (slot[i] >= 0) start[slot[i] + 1]++;
+    }
+    for (let u = 0; u < ordinal.size; u++) start[u + 1] += start[u];
+    const rows: LeanMovement[] = new Array(start[ordinal.size]);
+    const fill = start.slice(0, ordinal.size);
+    for (let i = 0; i < read.length; i++) if (slot[i] >= 0) rows[fill[slot[i]]++] = read[i];
+    for (let u = 0; u < ordinal.size; u++) {
+      // Stable insertion sort: edges of one event keep the order the store gave them, those about the unit first.
+      for (let i = start[u] + 1; i < start[u + 1]; i++) {
+        const r = rows[i];
+        let j = i - 1;
+        for (; j >= start[u] && (rows[j][5] > r[5] || (rows[j][5] === r[5] && rows[j][4] > r[4])); j--) rows[j + 1] = rows[j];
+        rows[j + 1] = r;
+      }
+    }
+    return { rows, regionOf };
+  }
+
+  private readonly leanStatements = new Map<string, BetterSqlite3.Statement>();
+
+  /** A lean read on SQLite: the statement prepared once, its rows as arrays. */
+  private leanSqlite(text: string, units: string): LeanMovement[] {
+    let stmt = this.leanStatements.get(text);
+    if (!stmt) this.leanStatements.set(text, (stmt = this.store.sqlite!.prepare(text).raw(true)));
+    return stmt.all(units) as LeanMovement[];
   }
 
   /** Region, product line and (when asked) body of each event, by row id. */

@@ -131,14 +131,15 @@ export class HoldingRepository {
     if (aboutKinds.length) {
       statements.push(`SELECT unit, kind, ${ends}, ${columns}, quantity, uom FROM lineage_edge WHERE ${inSet('unit')} AND ${sqlite ? '+kind' : 'kind'} IN (${lit(aboutKinds)})`);
     }
-    if (intoKinds.includes('unpacked')) {
-      statements.push(`SELECT to_node, kind, NULL, NULL, ${columns}, NULL, uom FROM lineage_edge WHERE ${inSet('to_node')} AND kind = 'unpacked'`);
-    }
-    if (intoKinds.includes('packed')) {
-      // Packing 100 children into a case is 100 edges into it: one row per event, that of the first child.
+    if (intoKinds.length) {
+      // One index descent per unit for both kinds (checked on the row), and one row per unit and event: packing 100
+      // children into a case is 100 edges into it, of which the first child's (in from_node order) stands for them.
+      // SQLite takes the other columns from the row where min() is found; an unpacking has one edge per unit anyway.
       statements.push(sqlite
-        ? `SELECT to_node, kind, NULL, NULL, ${columns}, NULL, uom, min(from_node) FROM lineage_edge WHERE ${inSet('to_node')} AND kind = 'packed' GROUP BY to_node, event_id`
-        : `SELECT DISTINCT ON (to_node, event_id) to_node, kind, NULL, NULL, ${columns}, NULL::real, uom FROM lineage_edge WHERE ${inSet('to_node')} AND kind = 'packed' ORDER BY to_node, event_id, from_node`);
+        ? `SELECT to_node, kind, NULL, NULL, ${columns}, NULL, uom, min(from_node) FROM lineage_edge WHERE ${inSet('to_node')} AND +kind IN (${lit(intoKinds)}) AND +unit = '' GROUP BY to_node, kind, event_id`
+        : `SELECT to_node, kind, NULL, NULL, event_id, min(event_time), min(party_id), NULL::real, (array_agg(uom ORDER BY from_node))[1] FROM (
+            SELECT to_node, kind, from_node, event_id, event_time, party_id, uom FROM lineage_edge WHERE ${inSet('to_node')} AND unit = '' OFFSET 0
+          ) e WHERE kind IN (${lit(intoKinds)}) GROUP BY to_node, kind, event_id`);
     }
     const read: LeanMovement[] = [];
     for (const text of statements) {

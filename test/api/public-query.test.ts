@@ -98,6 +98,7 @@ for (const dialect of testDialects()) {
         const res = await get(url, headers);
         assert.equal(res.statusCode, 200, res.body);
         assert.match(String(res.headers['content-type']), /^application\/linkset\+json/);
+        assert.equal(res.headers['access-control-allow-origin'], '*', 'GS1 resolvers support CORS');
         const set = res.json().linkset[0];
         assert.equal(set.anchor, `http://localhost${CARTON}`);
         assert.equal(set.itemDescription, '绿野纯牛奶 250mL');

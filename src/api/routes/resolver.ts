@@ -17,6 +17,7 @@ import {
 
 const HTML = 'text/html; charset=utf-8';
 const PRIMARY_KEYS = new Set<string>(RESOLVER_PRIMARY_KEYS);
+const CORS_HEADERS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Link, Location' };
 const hidden = { hide: true };
 /** Complaints from one address: enough for a person, too few for a flood (shared with the JSON route). */
 export const COMPLAINT_RATE_LIMIT = { max: 10, windowMs: 10 * 60_000 };
@@ -47,9 +48,10 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
   // GS1 conformant resolvers support CORS and OPTIONS on every path.
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('access-control-allow-origin', '*');
-    reply.header('access-control-expose-headers', 'Link, Location');
+  // Set before the handler runs (not in an onSend hook): one header write fewer per reply on the hot path.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(CORS_HEADERS);
+    done();
   });
   app.options('/*', { config: { access: 'public' }, schema: hidden }, async (_request, reply) => {
     reply.header('access-control-allow-methods', 'GET, HEAD, OPTIONS').header('access-control-allow-headers', 'Accept, Accept-Language').status(204).send();
@@ -73,7 +75,7 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
   }));
 
   // `/{primaryKey}/{value}[/{qualifier}/{value}…]` with data attributes in the query string.
-  app.get('/:primaryKey/*', { config: { access: 'public' }, schema: { ...hidden, params: Type.Object({ primaryKey: Type.String(), '*': Type.String() }) } }, async (request, reply) => {
+  app.get('/:primaryKey/*', { config: { access: 'public' }, schema: hidden }, async (request, reply) => {
     const { primaryKey } = request.params as { primaryKey: string };
     if (!PRIMARY_KEYS.has(primaryKey)) return notFound(request, reply);
     const url = request.url;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DomainError, invalid } from '../domain/errors.ts';
 import { consistencyProofRanges, foldSubtreeHashes, inclusionProofRanges, leafHash, perfectSubtreesOf, verifyInclusion, type LeafRange } from '../domain/ledger/merkle.ts';
 import { documentContext, eventHashId } from '../domain/epcis/event-hash.ts';
@@ -118,7 +119,15 @@ export interface LedgerChecks {
 
 /** Leaves (index and hash) whose inclusion this process has proved, by platform: an append-only tree keeps them included. */
 const provedLeaves = new WeakMap<Deps, Map<string, true>>();
+/** Bodies this process has seen hash (CBV 2.0) to their leaf: `leaf hash ‖ SHA-256 of the body text` → true. */
+const matchedBodies = new WeakMap<Deps, Map<string, true>>();
 const PROVED_LEAVES_KEPT = 200_000;
+
+/** Remembers a key in a bounded map, oldest dropped first. */
+function remember(map: Map<string, true>, key: string): void {
+  if (map.size >= PROVED_LEAVES_KEPT) map.delete(map.keys().next().value!);
+  map.set(key, true);
+}
 
 /**
  * Checks stored events against the integrity ledger now: each body must still hash (CBV 2.0) to its leaf, and each
@@ -127,12 +136,15 @@ const PROVED_LEAVES_KEPT = 200_000;
  *
  * With `auditPaths: false` (the scan page), a leaf this process already proved included — same index, same hash —
  * is not proved again: the tree only grows, so what was included stays included, and a leaf altered in the store has
- * another hash and is proved afresh. The content check runs every time.
+ * another hash and is proved afresh. The content check reads the body every time; a body text identical (SHA-256)
+ * to one already seen to hash to the same leaf is not canonicalised again, and any change to the text is.
  */
 export async function checkEventsAgainstLedger(deps: Deps, eventRowIds: readonly string[], options: { auditPaths?: boolean } = {}): Promise<LedgerChecks> {
   const wantPaths = options.auditPaths ?? true;
   let proved = provedLeaves.get(deps);
   if (!proved) provedLeaves.set(deps, (proved = new Map()));
+  let matched = matchedBodies.get(deps);
+  if (!matched) matchedBodies.set(deps, (matched = new Map()));
   const state = await deps.ledger.state();
   const leaves = new Map((await deps.ledger.listLeavesWithBodies(eventRowIds)).map((l) => [l.eventRowId, l]));
   const inTree = eventRowIds.map((id) => leaves.get(id)).filter((l): l is NonNullable<typeof l> => l !== undefined && l.idx < state.treeSize);
@@ -144,22 +156,22 @@ export async function checkEventsAgainstLedger(deps: Deps, eventRowIds: readonly
     const leaf = leaves.get(eventRowId);
     if (!leaf || leaf.idx >= state.treeSize) return { eventRowId, eventHash: leaf?.hashId ?? null, leafIndex: leaf?.idx ?? null, auditPath: [], fault: 'not_in_ledger' };
     let content: string | null = null;
+    // The same body text as one already seen to hash to this leaf needs no canonicalising again (the costly part).
+    const seenKey = wantPaths ? '' : `${leaf.hashId} ${createHash('sha256').update(leaf.body).digest('base64')}`;
     try {
       const body = JSON.parse(leaf.body) as Record<string, unknown>;
       bodies.set(eventRowId, body);
-      content = eventHashId(body, documentContext(body['@context'] ?? []));
+      content = seenKey && matched.has(seenKey) ? leaf.hashId : eventHashId(body, documentContext(body['@context'] ?? []));
     } catch {
       content = null;
     }
+    if (seenKey && content === leaf.hashId) remember(matched, seenKey);
     const key = `${leaf.idx}:${leaf.hashId}`;
     const auditPath = pathOf.get(eventRowId);
     let included: boolean;
     if (auditPath) {
       included = verifyInclusion(leafHash(leaf.hashId), leaf.idx, state.treeSize, auditPath.map((p) => new Uint8Array(Buffer.from(p, 'base64'))), state.root);
-      if (included) {
-        if (proved.size >= PROVED_LEAVES_KEPT) proved.delete(proved.keys().next().value!);
-        proved.set(key, true);
-      }
+      if (included) remember(proved, key);
     } else {
       included = proved.has(key);
     }

@@ -96,7 +96,7 @@ export async function listQuantityAnomalies(deps: Deps, actor: Actor, query: { s
   }
   const scan = await scanQuantityAnomalies(deps, { maxLeaves: 20_000 });
   const rows = await deps.anomalies.listAnomalies({
-    ...(v.kind === 'regulator' ? { categories: v.categories, regionPrefixes: v.regionPrefixes } : {}),
+    ...(v.kind === 'regulator' ? { scope: v } : {}),
     ...(v.kind === 'party' ? { holder: v.partyId } : {}),
     ...(since !== undefined ? { since } : {}),
     limit: Math.min(query.limit ?? 200, 1000),

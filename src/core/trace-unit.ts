@@ -8,7 +8,7 @@ import { requireScope } from './authenticate.ts';
 import { productClassesOf } from './capture-events.ts';
 import type { Deps } from './deps.ts';
 import { recordAudit } from './record-audit.ts';
-import { eventVisibilityFor } from './visibility.ts';
+import { eventVisibilityFor, withinRegulatorScope } from './visibility.ts';
 
 export type TraceDirection = 'back' | 'forward' | 'both';
 
@@ -167,8 +167,7 @@ export function eventVisibleTo(v: EventVisibility, e: TraceEventRow, counterpart
     const ids = v.identities;
     return (e.readPoint !== null && ids.includes(e.readPoint)) || (e.bizLocation !== null && ids.includes(e.bizLocation)) || counterparties.some((c) => ids.includes(c));
   }
-  if (e.category === null || e.region === null || !v.categories.includes(e.category)) return false;
-  return v.regionPrefixes.some((p) => e.region!.startsWith(p));
+  return withinRegulatorScope(v, e.category, e.region);
 }
 
 /** How a unit was reached: the time window of its events that belong to the trace, and how it was entered. */

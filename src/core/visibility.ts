@@ -21,6 +21,21 @@ export async function eventVisibilityFor(deps: Deps, actor: Actor): Promise<Even
   return { kind: 'party', partyId: actor.partyId, identities: [actor.partyUri, ...sites.map((s) => s.uri)] };
 }
 
+/**
+ * The regulator-scope rule in memory, as `inRegulatorScope` applies it in SQL: one of the regulator's lines, in one of
+ * its regions; with `regionMayBeNull`, a row naming no region is in every region.
+ */
+export function withinRegulatorScope(
+  scope: { categories: readonly string[]; regionPrefixes: readonly string[] },
+  category: string | null,
+  region: string | null,
+  options: { regionMayBeNull?: boolean } = {},
+): boolean {
+  if (category === null || !scope.categories.includes(category)) return false;
+  if (region === null) return options.regionMayBeNull === true;
+  return scope.regionPrefixes.some((p) => region.startsWith(p));
+}
+
 /** GB/T 2260 code → the prefix all codes inside it share: 440000 → 44, 441300 → 4413, 441302 → 441302. */
 export function regionPrefix(code: string): string {
   if (code.endsWith('0000')) return code.slice(0, 2);

@@ -7,7 +7,7 @@ import { requireRegulator } from '../authenticate.ts';
 import type { Deps } from '../deps.ts';
 import { productClassesOf } from '../capture-events.ts';
 import { recordAudit } from '../record-audit.ts';
-import { eventVisibilityFor } from '../visibility.ts';
+import { eventVisibilityFor, withinRegulatorScope } from '../visibility.ts';
 import { resolveCode } from './resolve-code.ts';
 
 export interface FileComplaintInput {
@@ -92,7 +92,7 @@ export async function listComplaints(deps: Deps, actor: Actor, filter: { status?
     throw invalid('bad_status', 'status must be open or answered', { field: 'status' });
   }
   const rows = await deps.complaints.listComplaints({
-    ...(v.kind === 'regulator' ? { categories: v.categories, regionPrefixes: v.regionPrefixes } : {}),
+    ...(v.kind === 'regulator' ? { scope: v } : {}),
     ...(filter.status ? { status: filter.status } : {}),
     limit: Math.min(filter.limit ?? 100, 500),
   });
@@ -109,7 +109,7 @@ export async function answerComplaint(deps: Deps, actor: Actor, id: string, answ
   const row = await deps.complaints.findComplaint(id);
   if (!row) throw new DomainError('not_found', 'complaint_not_found', `No complaint ${id}.`, { field: 'id' });
   const v = await eventVisibilityFor(deps, actor);
-  const inScope = v.kind !== 'regulator' || (row.category !== null && v.categories.includes(row.category) && (row.region === null || v.regionPrefixes.some((p) => row.region!.startsWith(p))));
+  const inScope = v.kind !== 'regulator' || withinRegulatorScope(v, row.category, row.region, { regionMayBeNull: true });
   if (!inScope) {
     await recordAudit(deps, actor, 'complaint.answer', id, 'denied');
     throw new DomainError('forbidden', 'not_your_complaint', 'This complaint is about a product line or region you do not oversee.', { field: 'id' });

@@ -1,14 +1,15 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { QuantityAnomalyTable } from '../database.ts';
+import { inRegulatorScope, type RegulatorScope } from './regulator-scope.ts';
 
 export type QuantityAnomalyRow = Selectable<QuantityAnomalyTable>;
 
 const CURSOR_KEY = 'anomaly.scanned_through';
 
 export interface AnomalyFilter {
-  categories?: readonly string[];
-  regionPrefixes?: readonly string[];
+  /** A regulator's lines and regions; none = all. */
+  scope?: RegulatorScope;
   holder?: string;
   since?: number;
   limit: number;
@@ -65,11 +66,7 @@ export class AnomalyRepository {
       .leftJoin('party as p', 'p.id', 'a.holder')
       .selectAll('a')
       .select(['p.name as holder_name', 'e.body']);
-    if (filter.categories) q = q.where('a.category', 'in', filter.categories.length ? [...filter.categories] : ['']);
-    if (filter.regionPrefixes) {
-      const prefixes = [...filter.regionPrefixes];
-      q = q.where((eb) => eb.or(prefixes.length ? prefixes.map((p) => eb('a.region', 'like', `${p}%`)) : [eb('a.region', '=', '\u0000')]));
-    }
+    if (filter.scope) q = q.where(inRegulatorScope(filter.scope, { category: 'a.category', region: 'a.region' }));
     if (filter.holder) q = q.where('a.holder', '=', filter.holder);
     if (filter.since !== undefined) q = q.where('a.event_time', '>=', filter.since);
     return q.orderBy('a.event_time', 'desc').orderBy('a.unit').limit(filter.limit).execute();

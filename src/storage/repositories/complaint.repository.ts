@@ -1,14 +1,13 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { ComplaintTable } from '../database.ts';
+import { inRegulatorScope, type RegulatorScope } from './regulator-scope.ts';
 
 export type ComplaintRow = Selectable<ComplaintTable>;
 
 export interface ComplaintFilter {
-  /** Product lines the reader oversees; `undefined` = all. */
-  categories?: readonly string[];
-  /** GB/T 2260 prefixes the reader covers; complaints with no region are shown to every reader of the line. */
-  regionPrefixes?: readonly string[];
+  /** A regulator's lines and regions (complaints with no region are shown to every reader of the line); none = all. */
+  scope?: RegulatorScope;
   status?: string;
   limit: number;
 }
@@ -31,14 +30,7 @@ export class ComplaintRepository {
 
   async listComplaints(filter: ComplaintFilter): Promise<ComplaintRow[]> {
     let q = this.store.db.selectFrom('complaint').selectAll();
-    if (filter.categories) {
-      const categories = [...filter.categories];
-      q = categories.length ? q.where('category', 'in', categories) : q.where(sql<boolean>`1 = 0`);
-    }
-    if (filter.regionPrefixes) {
-      const prefixes = [...filter.regionPrefixes];
-      q = q.where((eb) => eb.or([eb('region', 'is', null), ...prefixes.map((p) => eb('region', 'like', `${p}%`))]));
-    }
+    if (filter.scope) q = q.where(inRegulatorScope(filter.scope, { category: 'category', region: 'region' }, { regionMayBeNull: true }));
     if (filter.status) q = q.where('status', '=', filter.status);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
   }

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { inRegulatorScope, likePrefix } from './regulator-scope.ts';
 import type { Store } from '../open-database.ts';
 import type { AuditLogTable, CaptureJobTable, Database, EventTable } from '../database.ts';
 import type { LineageEdge } from '../../domain/trace/lineage-edge.ts';
@@ -411,16 +412,7 @@ function applyVisibility(
       ]),
     );
   }
-  if (v.categories.length === 0 || v.regionPrefixes.length === 0) return q.where(sql.lit(false));
-  return q
-    .where('category', 'in', [...v.categories])
-    .where((eb) => eb.or(v.regionPrefixes.map((p) => likePrefix('region', p))));
-}
-
-/** `column LIKE 'prefix%'` with the prefix's wildcards escaped; the ESCAPE clause makes it portable to SQLite. */
-function likePrefix(column: string, prefix: string) {
-  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
+  return q.where(inRegulatorScope(v, { category: 'category', region: 'region' }));
 }
 
 function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {

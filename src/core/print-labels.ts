@@ -3,7 +3,7 @@ import type { CertificateRow } from '../storage/repositories/certificate.reposit
 import type { EventRow, RefCondition } from '../storage/repositories/event.repository.ts';
 import type { ProductRow } from '../storage/repositories/product.repository.ts';
 import { DomainError, invalid } from '../domain/errors.ts';
-import { normalizeEpcisId, parseAnyCode, toDigitalLink, type ParsedCode } from '../domain/identifiers/index.ts';
+import { normalizeEpcisId, parseAnyCode, parseCodeField, toDigitalLink, type ParsedCode } from '../domain/identifiers/index.ts';
 import { markOf } from '../domain/labels/certification-mark.ts';
 import { isGs1Canonical, labelContent, parseExpiry, SYMBOLOGIES, type LabelContent, type LabelMark, type Symbology } from '../domain/labels/label-content.ts';
 import { LABELS_PER_PAGE, renderLabelSheet } from '../domain/labels/label-sheet.ts';
@@ -181,13 +181,7 @@ function oneOf<T extends string>(field: string, value: string, allowed: readonly
 }
 
 function parseCode(field: string, value: string): ParsedCode {
-  let parsed: ParsedCode;
-  try {
-    parsed = parseAnyCode(String(value ?? ''));
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    throw invalid('invalid_code', `${field}: ${err.message}`, { field, cause: err.code });
-  }
+  const parsed = parseCodeField(String(value ?? ''), field);
   const c = parsed.canonical;
   const unit = (isGs1Canonical(c) && !/^https:\/\/id\.gs1\.org\/(414|417)\//.test(c)) || /^urn:suyuan:(drug|local|iid|equip):/.test(c);
   if (!unit) throw invalid('not_a_unit', `${field}: ${parsed.display} names a ${parsed.scheme}, not a product unit that can be labelled`, { field });

@@ -1,5 +1,5 @@
 import { DomainError, invalid } from '../domain/errors.ts';
-import { parseAnyCode, type ParsedCode } from '../domain/identifiers/index.ts';
+import { parseCodeField } from '../domain/identifiers/index.ts';
 import { DOWN_KINDS, UNIT_TO_UNIT_KINDS, UP_KINDS } from '../domain/trace/lineage.ts';
 import type { EventVisibility } from '../storage/repositories/event.repository.ts';
 import type { LineageRepository, LineageEdgeRow, TraceEventRow } from '../storage/repositories/lineage.repository.ts';
@@ -110,13 +110,7 @@ export async function traceUnit(deps: Deps, actor: Actor, input: TraceInput, opt
   if (!Number.isInteger(depth) || depth < 0 || depth > MAX_TRACE_DEPTH) {
     throw invalid('bad_depth', `depth must be a whole number from 0 to ${MAX_TRACE_DEPTH}`, { field: 'depth' });
   }
-  let parsed: ParsedCode;
-  try {
-    parsed = parseAnyCode(String(input.code ?? ''));
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    throw invalid('invalid_code', `code: ${err.message}`, { field: 'code', cause: err.code });
-  }
+  const parsed = parseCodeField(String(input.code ?? ''), 'code');
   const root = parsed.canonical;
   if (nodeType(root) !== 'unit' || /^urn:suyuan:(region|hs):/.test(root)) {
     throw invalid('not_a_unit', `code: ${parsed.display} names a ${parsed.scheme}, not a unit that can be traced`, { field: 'code' });

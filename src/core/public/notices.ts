@@ -71,15 +71,7 @@ export async function publishNotice(deps: Deps, actor: Actor, input: PublishNoti
   }
   const party = input.partyId ? await deps.parties.findPartyById(input.partyId) : undefined;
   if (input.partyId && !party) throw invalid('unknown_party', `partyId: no party ${input.partyId}`, { field: 'partyId' });
-  const codes = (input.codes ?? []).map((c, i) => {
-    try {
-      const r = resolveCode(c);
-      return r.unit;
-    } catch (err) {
-      if (err instanceof DomainError) throw invalid('invalid_code', `codes[${i}]: ${err.message}`, { field: `codes[${i}]` });
-      throw err;
-    }
-  });
+  const codes = (input.codes ?? []).map((c, i) => resolveCode(c, `codes[${i}]`).unit);
   if (!input.category && !party && codes.length === 0) throw invalid('missing_field', 'a notice must concern a product line (category), a firm (partyId) or codes', { field: 'codes' });
   const id = newId('ntc');
   const publishedAt = deps.now().toISOString();

@@ -1,6 +1,4 @@
-import { DomainError, invalid } from '../../domain/errors.ts';
-import { parseAnyCode, type ParsedCode } from '../../domain/identifiers/index.ts';
-import { canonicalDigitalLink } from '../../domain/identifiers/normalize.ts';
+import { canonicalDigitalLink, parseCodeField } from '../../domain/identifiers/index.ts';
 import { nodeType } from '../trace-unit.ts';
 import type { Deps } from '../deps.ts';
 import type { ProductRow } from '../../storage/repositories/product.repository.ts';
@@ -31,16 +29,10 @@ export interface ResolvedCode {
 
 /**
  * Parses what a scanner sent to the resolver into canonical identities.
- * @throws invalid `invalid_code` naming the fault (the resolver answers 400)
+ * @throws invalid `invalid_code` naming the field and the fault (the resolver answers 400)
  */
-export function resolveCode(input: string): ResolvedCode {
-  let parsed: ParsedCode;
-  try {
-    parsed = parseAnyCode(input);
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    throw invalid('invalid_code', `code: ${err.message}`, { field: 'code', cause: err.code });
-  }
+export function resolveCode(input: string, field = 'code'): ResolvedCode {
+  const parsed = parseCodeField(input, field);
   const ais = new Map((parsed.ais ?? []).map((a) => [a.ai, a.value]));
   const gtin = ais.get('01') ?? null;
   const lotNumber = ais.get('10') ?? null;

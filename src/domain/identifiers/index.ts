@@ -8,7 +8,7 @@ import { parseDigitalLinkUri, buildDigitalLink, CANONICAL_DL_HOST } from './gs1-
 import { processScanData } from './gs1-scandata.ts';
 import { invalid } from '../errors.ts';
 
-export { normalizeEpcisId, parseAnyCode, partyUri, siteUri, validateGln, validateGtin, canonicalDigitalLink } from './normalize.ts';
+export { normalizeEpcisId, parseAnyCode, parseCodeField, partyUri, siteUri, validateGln, validateGtin, canonicalDigitalLink } from './normalize.ts';
 export type { EpcisIdKind, ParsedCode } from './normalize.ts';
 export { epcUrnToDigitalLink, digitalLinkToEpcUrn, aisToEpcUrn, epcUrnToAis, DEFAULT_COMPANY_PREFIX_LENGTH } from './epc-urn.ts';
 export {

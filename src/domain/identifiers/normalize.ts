@@ -208,6 +208,19 @@ function fromAis(ais: AiValue[], scheme: string): ParsedCode {
 }
 
 /**
+ * {@link parseAnyCode} of the value of an input field: any fault becomes invalid `invalid_code` naming the field, with
+ * the scheme's own error code as `cause`.
+ */
+export function parseCodeField(input: string, field: string): ParsedCode {
+  try {
+    return parseAnyCode(input);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    throw invalid('invalid_code', `${field}: ${err.message}`, { field, cause: err.code });
+  }
+}
+
+/**
  * Parses any code a person or scanner might present and returns what it is and its canonical form. Recognises
  * scanner output (AIM prefix), bracketed and FNC1 element strings, Digital Link URIs, EPC URNs, urn:suyuan: URNs,
  * industrial-internet ids, bare GTINs (8/12/13/14 digits), 18-character USCC (else SSCC, else special-equipment

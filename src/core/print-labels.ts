@@ -1,5 +1,4 @@
 import { publicOrigin } from '../config/load-config.ts';
-import type { CertificateRow } from '../storage/repositories/certificate.repository.ts';
 import type { EventRow, RefCondition } from '../storage/repositories/event.repository.ts';
 import type { ProductRow } from '../storage/repositories/product.repository.ts';
 import { DomainError, invalid } from '../domain/errors.ts';
@@ -206,11 +205,9 @@ async function productFor(deps: Deps, actor: Actor, code: ParsedCode, field: str
 
 /** Marks of the certificates the product itself holds that are valid today and whose type carries a mark. */
 async function marksOf(deps: Deps, product: ProductRow): Promise<LabelMark[]> {
-  const today = deps.now().toISOString().slice(0, 10);
-  const valid = (c: CertificateRow) => c.product_id === product.id && (!c.valid_from || c.valid_from <= today) && (!c.valid_to || c.valid_to >= today);
-  const rows = await deps.certificates.listCertificatesOf(product.party_id, product.id);
+  const rows = await deps.certificates.listCertificatesOf(product.party_id, product.id, deps.now().toISOString().slice(0, 10));
   const marks: LabelMark[] = [];
-  for (const c of rows.filter(valid)) {
+  for (const c of rows.filter((row) => row.product_id === product.id)) {
     const mark = markOf(c);
     if (mark && !marks.some((m) => m.type === mark.type && m.number === mark.number)) marks.push(mark);
   }

@@ -108,11 +108,12 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
     deps.notices.listBlacklist(now.toISOString(), chainPartyIds),
     deps.recalls.listOpenRecallsOfUnits(units),
     deps.notices.listNoticesConcerning({ codes: [...new Set([...units, ...chainUnits, classUri])], partyIds: chainPartyIds, category: productRow?.category ?? null }),
-    productRow ? deps.certificates.listCertificatesOf(productRow.party_id, productRow.id) : [],
+    productRow ? deps.certificates.listCertificatesOf(productRow.party_id, productRow.id, now.toISOString().slice(0, 10)) : [],
     productRow ? deps.parties.listLicences(productRow.party_id) : [],
   ]);
   const faultOf = new Map(ledger.checks.map((c, i) => [events[i]!.eventId, c.fault]));
-  const bodyOf = ledger.bodies;
+  const rowIdOf = new Map(events.map((e) => [e.eventId, e.rowId]));
+  const bodyOf = (eventId: string) => ledger.bodies.get(rowIdOf.get(eventId) ?? '');
 
   const sites = new Map(trace.nodes.filter((n) => n.type === 'site').map((n) => [n.id, n]));
   const timeline: PublicStep[] = trace.timeline.map((s) => ({
@@ -123,17 +124,14 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
     eventId: s.eventId,
     verified: faultOf.get(s.eventId) === null,
   }));
-  const inspections = trace.timeline.filter((s) => s.bizStep === 'inspecting').map((s) => inspectionOf(s, bodyOf.get(rowIdOf(events, s.eventId))));
+  const inspections = trace.timeline.filter((s) => s.bizStep === 'inspecting').map((s) => inspectionOf(s, bodyOf(s.eventId)));
 
   let producer: ScanView['producer'] = null;
   if (producerParty) {
-    const today = now.toISOString().slice(0, 10);
-    const certificates = certificateRows
-      .filter((c) => (!c.valid_from || c.valid_from <= today) && (!c.valid_to || c.valid_to >= today))
-      .map((c): PublicCertificate => {
-        const type = findCertificateType(c.type);
-        return { type: c.type, nameZh: type?.nameZh ?? c.type, nameEn: type?.nameEn ?? c.type, number: c.number, issuer: c.issuer_name, validTo: c.valid_to, mark: type?.mark ?? false };
-      });
+    const certificates = certificateRows.map((c): PublicCertificate => {
+      const type = findCertificateType(c.type);
+      return { type: c.type, nameZh: type?.nameZh ?? c.type, nameEn: type?.nameEn ?? c.type, number: c.number, issuer: c.issuer_name, validTo: c.valid_to, mark: type?.mark ?? false };
+    });
     const licences = licenceRows.map((l) => ({ type: l.type, number: l.number, validTo: l.valid_to }));
     producer = {
       name: producerParty.name, uscc: producerParty.uscc, region: place(null, producerParty.region), licences, certificates,
@@ -146,7 +144,7 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
     ? { name: productRow.name, category: productRow.category, categoryZh: line?.nameZh ?? productRow.category, categoryEn: line?.nameEn ?? productRow.category, spec: productRow.spec, imageUrl: productRow.image_url }
     : null;
 
-  const dates = datesOf(code, trace.timeline, (rowId) => bodyOf.get(rowId), events, productRow?.shelf_life_days ?? null, now);
+  const dates = datesOf(code, trace.timeline, bodyOf, productRow?.shelf_life_days ?? null, now);
 
   const recallRows = await Promise.all([...new Set([...openRecalls.values()].flat())].map((id) => deps.recalls.findRecall(id)));
   const recalls = recallRows
@@ -179,10 +177,6 @@ function scanStanding(tally: ScanTally, serialised: boolean): NonNullable<ScanVi
   return { count: tally.scans, first: tally.scans === 1, regions: tally.regions, suspicious: reason !== null, reason };
 }
 
-function rowIdOf(events: ReadonlyArray<{ rowId: string; eventId: string }>, eventId: string): string {
-  return events.find((e) => e.eventId === eventId)?.rowId ?? '';
-}
-
 function inspectionOf(step: TraceStep, body: Record<string, unknown> | undefined): PublicInspection {
   const txs = Array.isArray(body?.bizTransactionList) ? (body!.bizTransactionList as Array<{ type?: string; bizTransaction?: string }>) : [];
   const cert = body?.certificationInfo;
@@ -206,15 +200,14 @@ function cbvName(term: string): string {
 function datesOf(
   code: ResolvedCode,
   timeline: TraceStep[],
-  bodyOf: (rowId: string) => Record<string, unknown> | undefined,
-  events: ReadonlyArray<{ rowId: string; eventId: string }>,
+  bodyOf: (eventId: string) => Record<string, unknown> | undefined,
   shelfLifeDays: number | null,
   now: Date,
 ): ScanView['dates'] {
   const mine = new Set([code.unit, ...(code.lot ? [code.lot] : [])]);
   const making = timeline.filter((s) => (s.kinds.includes('commissioned') || s.kinds.includes('transformed_into') || s.kinds.includes('produced')) && s.units.some((u) => mine.has(u)));
   const made = making[making.length - 1];
-  const ilmd = made ? (bodyOf(rowIdOf(events, made.eventId))?.ilmd as Record<string, unknown> | undefined) : undefined;
+  const ilmd = made ? (bodyOf(made.eventId)?.ilmd as Record<string, unknown> | undefined) : undefined;
   let production = gs1Date(code.attributes['11']) ?? (made ? made.time.slice(0, 10) : null);
   const ilmdExpiry = ilmd?.['cbvmda:itemExpirationDate'] ?? ilmd?.['cbvmda:bestBeforeDate'] ?? ilmd?.['cbvmda:sellByDate'];
   let expiry = gs1Date(code.attributes['17']) ?? gs1Date(code.attributes['15']) ?? (typeof ilmdExpiry === 'string' ? ilmdExpiry.slice(0, 10) : null);

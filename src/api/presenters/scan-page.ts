@@ -1,4 +1,5 @@
 import type { ScanView } from '../../core/public/view-scan.ts';
+import { pathOfCode } from '../../core/public/linkset.ts';
 import type { ComplaintStatus } from '../../core/public/complaints.ts';
 import type { BlacklistView, NoticeView } from '../../core/public/notices.ts';
 import type { PublicProof } from '../../core/public/prove-chain.ts';
@@ -71,12 +72,6 @@ export function renderScanPage(lang: Lang, view: ScanView, path: string, query: 
   return layout(lang, `${v.product?.name ?? v.code.display} · ${t(lang, 'siteName')}`, parts.join(''), { path, query });
 }
 
-/** Where a canonical code's scan page is on this resolver. */
-function codePath(code: string): string {
-  const gs1 = /^https:\/\/id\.gs1\.org(\/.*)$/.exec(code);
-  return gs1 ? gs1[1]! : `/code/${encodeURIComponent(code)}`;
-}
-
 function dl(rows: Array<[string, string]>): string {
   return `<dl>${rows.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${val}</dd>`).join('')}</dl>`;
 }
@@ -98,7 +93,7 @@ export function renderComplaintPage(lang: Lang, c: ComplaintStatus, justFiled: b
     [t(lang, 'trackingNo'), `<strong id="tracking-no">${esc(c.trackingNo)}</strong>`],
     [t(lang, 'status'), `<span id="complaint-status">${c.status === 'answered' ? t(lang, 'statusAnswered') : t(lang, 'statusOpen')}</span>`],
     [t(lang, 'filedAt'), dateTime(c.createdAt)],
-    ...(c.code ? [[t(lang, 'code'), `<a href="${esc(withLang(lang, codePath(c.code)))}"><code>${esc(c.code)}</code></a>`] as [string, string]] : []),
+    ...(c.code ? [[t(lang, 'code'), `<a href="${esc(withLang(lang, pathOfCode(c.code)))}"><code>${esc(c.code)}</code></a>`] as [string, string]] : []),
     [t(lang, 'content'), esc(c.content)],
   ];
   if (c.answer) rows.push([t(lang, 'answer'), `<span id="complaint-answer">${esc(c.answer)}</span> <span class="muted">${dateTime(c.answeredAt ?? '')}</span>`]);

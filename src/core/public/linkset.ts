@@ -15,16 +15,18 @@ export interface Linkset {
   linkset: Array<{ anchor: string; itemDescription?: string } & Record<string, Link[] | string>>;
 }
 
-/** The path of a code on this resolver: GS1 keys as Digital Link paths, other codes under /code/. */
+/** The path of a canonical code on this resolver: GS1 keys as Digital Link paths, other codes under /code/. */
+export function pathOfCode(canonical: string): string {
+  const dl = /^https:\/\/id\.gs1\.org(\/.*)$/.exec(canonical);
+  return dl ? dl[1]! : `/code/${encodeURIComponent(canonical)}`;
+}
+
+/** The path of a resolved code on this resolver; a serial scanned with its lot keeps the lot in the path. */
 export function resolverPath(code: ResolvedCode): string {
-  const dl = /^https:\/\/id\.gs1\.org(\/.*)$/.exec(code.unit);
-  if (dl) {
-    if (code.gtin && code.lotNumber && code.serial) {
-      return `/01/${code.gtin}/10/${encodeURIComponent(code.lotNumber)}/21/${encodeURIComponent(code.serial)}`;
-    }
-    return dl[1]!;
+  if (code.gtin && code.lotNumber && code.serial) {
+    return `/01/${code.gtin}/10/${encodeURIComponent(code.lotNumber)}/21/${encodeURIComponent(code.serial)}`;
   }
-  return `/code/${encodeURIComponent(code.unit)}`;
+  return pathOfCode(code.unit);
 }
 
 /** The links of a code, default link first. `origin` is this platform's public origin. */

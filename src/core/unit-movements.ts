@@ -8,31 +8,25 @@ export const PLACE_IS_TO = new Set(['consumed', 'sold', 'dispensed', 'destroyed'
 
 /**
  * A stored movement with its holders resolved: a party or site URI names its party; an end that is the unit itself
- * stands for the party that recorded the event. Shared by the quantity ledger and recall impact.
+ * stands for the party that recorded the event. Shared by the quantity ledger and the anomaly scan; the recall reads
+ * lean rows and resolves them with {@link leanHolders}, the one rule both use.
  */
 export function toMovement(m: UnitMovement, holderOf: (node: string, capturer: string) => string): Movement {
-  const quantity = m.quantity ?? 1;
-  const uom = m.uom ?? 'H87';
+  const ends: [string | null, string | null] = [null, null];
+  leanHolders(toLean(m), (node, capturer) => (node === null ? capturer : holderOf(node, capturer)), ends);
   // The served eventID needs the body; callers that do not need it read movements without bodies and get the row id.
-  const base = { kind: m.kind, quantity, uom, instance: m.quantity === null, eventId: m.body ? (JSON.parse(m.body) as { eventID: string }).eventID : m.eventRowId, time: m.eventTime };
-  if (PLACE_IS_FROM.has(m.kind)) return { ...base, from: null, to: holderOf(m.fromNode, m.partyId) };
-  if (PLACE_IS_TO.has(m.kind)) return { ...base, from: holderOf(m.toNode, m.partyId), to: null };
-  // Unpacking: whoever recorded taking the unit out of its container holds it from then on.
-  if (m.kind === 'unpacked' || m.kind === 'packed') return { ...base, from: null, to: m.partyId };
-  const from = m.kind === 'received' ? null : holderOf(m.fromNode, m.partyId);
-  const to = m.kind === 'shipped' ? null : holderOf(m.toNode, m.partyId);
-  return { ...base, from, to };
+  const eventId = m.body ? (JSON.parse(m.body) as { eventID: string }).eventID : m.eventRowId;
+  return { kind: m.kind, quantity: m.quantity ?? 1, uom: m.uom ?? 'H87', instance: m.quantity === null, eventId, time: m.eventTime, from: ends[0], to: ends[1] };
 }
 
 /** The party and site ends of movements — the ends that are not the unit itself — each once, to resolve to holders. */
 export function holderNodes(movements: readonly UnitMovement[]): string[] {
-  const out = new Set<string>();
-  for (const m of movements) {
-    if (m.kind === 'unpacked' || m.kind === 'packed') continue; // both ends are units; the holder is the recording party
-    if (m.fromNode !== m.unit) out.add(m.fromNode);
-    if (m.toNode !== m.unit) out.add(m.toNode);
-  }
-  return [...out];
+  return leanHolderNodes(movements.map(toLean));
+}
+
+/** A movement as a lean row: ends equal to the unit become null, as the recall's lean read returns them. */
+function toLean(m: UnitMovement): LeanMovement {
+  return [m.unit, m.kind, m.fromNode === m.unit ? null : m.fromNode, m.toNode === m.unit ? null : m.toNode, m.eventRowId, m.eventTime, m.partyId, m.quantity, m.uom];
 }
 
 /** {@link holderNodes} of lean movement rows (whose ends equal to the unit are already null). */

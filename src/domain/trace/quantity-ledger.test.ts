@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { replayQuantities, type Movement } from './quantity-ledger.ts';
+import { OnHandLedger, QUANTITY_EDGE_KINDS, replayQuantities, type Movement } from './quantity-ledger.ts';
+import { Rng } from '../random.ts';
 
 const m = (kind: string, from: string | null, to: string | null, quantity: number, time: number, uom = 'KGM'): Movement => ({ kind, from, to, quantity, uom, eventId: `e${time}`, time });
 
@@ -39,4 +40,27 @@ test('custody through containers: the packer holds the container once, the unpac
   assert.deepEqual(carton.anomalies, [], 'the distributor shipped a carton it took out of a pallet it received');
   assert.deepEqual(carton.balances.find((b) => b.holder === 'dc'), { holder: 'dc', uom: 'H87', received: 0, unpacked: 1, produced: 0, shipped: 1, transformed: 0, sold: 0, destroyed: 0, onHand: 0 });
   assert.equal(carton.balances.find((b) => b.holder === 'shop')!.onHand, 1, 'one instance received twice is held once');
+});
+
+test('the recall\'s reusable OnHandLedger gives exactly the on-hand balances of replayQuantities, unit after unit', () => {
+  const rng = new Rng(20261129);
+  const holders = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
+  const ledger = new OnHandLedger();
+  for (let unit = 0; unit < 300; unit++) {
+    const instance = rng.chance(0.4);
+    const movements: Movement[] = Array.from({ length: rng.int(1, 25) }, (_, i) => ({
+      kind: rng.pick([...QUANTITY_EDGE_KINDS, 'observed']),
+      from: rng.chance(0.8) ? rng.pick(holders) : null,
+      to: rng.chance(0.8) ? rng.pick(holders) : null,
+      quantity: instance ? 1 : rng.real(0.5, 50, 1),
+      uom: instance ? 'H87' : rng.pick(['KGM', 'LTR']),
+      eventId: `e${i}`,
+      time: i,
+      instance,
+    }));
+    ledger.reset();
+    for (const m of movements) ledger.apply(m.kind, m.from, m.to, m.quantity, m.uom, m.instance ?? false);
+    const fromLedger = Array.from({ length: ledger.size }, (_, b) => [ledger.holders[b], ledger.uoms[b], ledger.onHand[b]]);
+    assert.deepEqual(fromLedger, replayQuantities(movements).balances.map((b) => [b.holder, b.uom, b.onHand]), `unit ${unit}`);
+  }
 });

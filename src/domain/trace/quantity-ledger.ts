@@ -65,7 +65,7 @@ const EFFECT: Record<string, [keyof HolderBalance | null, keyof HolderBalance | 
 /** The edge kinds that change quantities. */
 export const QUANTITY_EDGE_KINDS: readonly string[] = Object.keys(EFFECT);
 
-/** True when an edge kind changes quantities (others, such as observed or packed, do not). */
+/** True when an edge kind changes quantities (others, such as observed or in_lot, do not). */
 export function movesQuantity(kind: string): boolean {
   return kind in EFFECT;
 }

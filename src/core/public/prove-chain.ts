@@ -1,7 +1,7 @@
 import { signTreeHead, type SignedTreeHead } from '../../domain/ledger/tree-head.ts';
 import type { Deps } from '../deps.ts';
 import { checkEventsAgainstLedger, ensureLedgerKey, getLedgerPublicKey, type LedgerChecks } from '../ledger.ts';
-import { tracePublicChain } from '../trace-unit.ts';
+import { publicChainOf } from './view-scan.ts';
 import type { ResolvedCode } from './resolve-code.ts';
 
 /** The public proof of a scanned code's chain: hashes, leaves and audit paths only — no event content. */
@@ -20,9 +20,7 @@ export interface PublicProof {
  * anyone can recheck the inclusions offline.
  */
 export async function proveChain(deps: Deps, code: ResolvedCode): Promise<PublicProof & { checks: LedgerChecks }> {
-  const root = { code: code.unit, input: code.input, scheme: code.scheme, display: code.display };
-  let chain = await tracePublicChain(deps, root);
-  if (chain.trace.timeline.length === 0 && code.lot) chain = await tracePublicChain(deps, { ...root, code: code.lot });
+  const chain = await publicChainOf(deps, code);
   const checks = await checkEventsAgainstLedger(deps, chain.events.map((e) => e.rowId));
   const stepOf = new Map(chain.trace.timeline.map((s) => [s.eventId, s]));
   const treeHead = signTreeHead({ treeSize: checks.treeSize, rootHash: Buffer.from(checks.rootHash, 'base64'), timestamp: deps.now().toISOString() }, await ensureLedgerKey(deps));

@@ -92,10 +92,7 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
   const now = deps.now();
   const classUri = code.productClass ?? productClassesOf(code.unit)[0]!;
   const productRow = options.product !== undefined ? options.product ?? undefined : await deps.products.findProductByClassUri(classUri);
-  const root = { code: code.unit, input: code.input, scheme: code.scheme, display: code.display };
-  let chain = await tracePublicChain(deps, root);
-  if (chain.trace.timeline.length === 0 && code.lot) chain = await tracePublicChain(deps, { ...root, code: code.lot });
-  const { trace, events } = chain;
+  const { trace, events } = await publicChainOf(deps, code);
 
   const units = [code.unit, ...(code.lot ? [code.lot] : [])];
   // A notice about any unit of the chain (the carton's lot, the raw milk it was made from) concerns this code too.
@@ -168,6 +165,16 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
     scans: tally ? scanStanding(tally, code.level === 'instance') : null,
     truncated: trace.truncated,
   };
+}
+
+/**
+ * The public chain of a scanned code: the unit's own, or — for a serial scanned with its lot that has no records of
+ * its own yet — the lot's. What the scan page shows and the public proof proves.
+ */
+export async function publicChainOf(deps: Deps, code: ResolvedCode): ReturnType<typeof tracePublicChain> {
+  const root = { code: code.unit, input: code.input, scheme: code.scheme, display: code.display };
+  const chain = await tracePublicChain(deps, root);
+  return chain.trace.timeline.length === 0 && code.lot ? tracePublicChain(deps, { ...root, code: code.lot }) : chain;
 }
 
 /** The counterfeit rule for serialised items: scanned far more often than one unit is, or in far-apart cities. */

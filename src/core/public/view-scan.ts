@@ -143,10 +143,7 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
 
   const dates = datesOf(code, trace.timeline, bodyOf, productRow?.shelf_life_days ?? null, now);
 
-  const recallRows = await Promise.all([...new Set([...openRecalls.values()].flat())].map((id) => deps.recalls.findRecall(id)));
-  const recalls = recallRows
-    .filter((r): r is NonNullable<typeof r> => r !== undefined && r.status === 'open')
-    .map((r) => ({ id: r.id, reason: r.reason, severity: r.severity, since: r.created_at }));
+  const recalls = await presentRecalls(deps, openRecalls);
   const notices = noticeRows.map((n) => ({ id: n.id, level: n.level, title: n.title, body: n.body, publishedAt: n.published_at }));
 
   const known = trace.timeline.length > 0 || productRow !== undefined;
@@ -165,6 +162,18 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
     scans: tally ? scanStanding(tally, code.level === 'instance') : null,
     truncated: trace.truncated,
   };
+}
+
+/** The open recalls that reach a scanned code (its unit and the lot it names), as the public sees them. */
+export async function openRecallsOf(deps: Deps, code: ResolvedCode): Promise<ScanView['recalls']> {
+  return presentRecalls(deps, await deps.recalls.listOpenRecallsOfUnits([code.unit, ...(code.lot ? [code.lot] : [])]));
+}
+
+async function presentRecalls(deps: Deps, byUnit: Map<string, string[]>): Promise<ScanView['recalls']> {
+  const rows = await Promise.all([...new Set([...byUnit.values()].flat())].map((id) => deps.recalls.findRecall(id)));
+  return rows
+    .filter((r): r is NonNullable<typeof r> => r !== undefined && r.status === 'open')
+    .map((r) => ({ id: r.id, reason: r.reason, severity: r.severity, since: r.created_at }));
 }
 
 /**

@@ -6,7 +6,7 @@ import { attachCertificate } from '../../../../core/public/certificates.ts';
 import { addToBlacklist, listBlacklist, listNotices, publishNotice, removeFromBlacklist, withdrawNotice } from '../../../../core/public/notices.ts';
 import { proveChain } from '../../../../core/public/prove-chain.ts';
 import { resolveCode } from '../../../../core/public/resolve-code.ts';
-import { viewScan } from '../../../../core/public/view-scan.ts';
+import { openRecallsOf, viewScan } from '../../../../core/public/view-scan.ts';
 import { errorResponses } from '../../../../contracts/common.ts';
 import {
   AttachCertificateBody, BlacklistBody, CertificateResponse, BlacklistResponse, ComplaintResponse, ComplaintStatusResponse, FileComplaintBody, NoticeResponse,
@@ -38,13 +38,7 @@ export async function publicParticipationRoutes(app: FastifyInstance, opts: { de
     schema: { summary: 'Whether a code is under an open recall (the gs1:recallStatus link)', tags: ['public'], querystring: CodeQuery, response: { 200: RecallStatusResponse, ...errorResponses(400) } },
   }, async (request) => {
     const code = resolveCode((request.query as { code: string }).code);
-    const units = [code.unit, ...(code.lot ? [code.lot] : [])];
-    const ids = [...new Set([...(await deps.recalls.listOpenRecallsOfUnits(units)).values()].flat())];
-    const recalls = [];
-    for (const id of ids) {
-      const r = await deps.recalls.findRecall(id);
-      if (r) recalls.push({ id: r.id, reason: r.reason, severity: r.severity, since: r.created_at });
-    }
+    const recalls = await openRecallsOf(deps, code);
     return { code: code.unit, recalled: recalls.length > 0, recalls };
   });
 

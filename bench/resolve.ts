@@ -78,7 +78,7 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
   const target = await store.copy();
   const warmupMs = options.quick ? 1_000 : 3_000;
   const durationMs = options.quick ? 3_000 : 10_000;
-  let profile: ProfileSummary | undefined;
+  const profiles: Array<{ kind: Kind; summary: ProfileSummary }> = [];
   const runs: Run[] = [];
   try {
     // The copy is removed at the end, after the profiled server (if any) has used it too.
@@ -112,7 +112,7 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
       await bare.stop();
       await server.stop();
     }
-    if (options.profile) profile = await profileScanPage(dialect, target, store.pathsFile, options);
+    if (options.profile) for (const kind of KINDS.slice(1)) profiles.push({ kind, summary: await profileServer(kind, dialect, target, store.pathsFile, options) });
   } finally {
     await target.cleanup();
   }
@@ -155,13 +155,13 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
   const busy = others.filter((c) => c > (dialect === 'postgres' ? 1 : 0.15));
   process.stdout.write(`CPU used by other processes during the runs${dialect === 'postgres' ? ' (PostgreSQL included)' : ''}: ${fmt((100 * others.reduce((a, b) => a + b, 0)) / others.length)}% of a core on average, up to ${fmt(100 * Math.max(...others))}%.\n`);
   if (busy.length && dialect === 'sqlite') process.stdout.write(`warning: other work took CPU during ${busy.length} of the ${others.length} runs: those figures are pessimistic.\n`);
-  if (profile) process.stdout.write(`\nServer CPU profile while serving scan pages (closed loop, uniform):\n\n${formatProfile(profile)}\n`);
+  for (const p of profiles) process.stdout.write(`\nServer CPU profile while serving the ${p.kind.label} (closed loop, uniform):\n\n${formatProfile(p.summary)}\n`);
 
   writeResults(`resolve-${dialect}`, {
     machine: machine(), dialect, units: store.units, events: store.events, storeBytes: store.bytes, builtSeconds: store.builtSeconds,
     connections: CONNECTIONS, warmupMs, durationMs, fixedRate: FIXED_RATE, zipfS: ZIPF_S, serverCpus: SERVER_CPUS, clientCpus: CLIENT_CPUS,
     bareRate, runs, ratios: Object.fromEntries(runs.filter((r) => r.kind !== 'bare').map((r) => [`${r.kind}-${r.distribution}`, r.closed.requestsPerSecond / bareRate])),
-    ...(profile ? { profile } : {}),
+    ...(profiles.length ? { profiles: Object.fromEntries(profiles.map((p) => [p.kind.id, p.summary])) } : {}),
   });
 }
 
@@ -221,20 +221,19 @@ async function checkReplies(url: string, pathsFile: string): Promise<void> {
   }
 }
 
-/** A server started with --cpu-prof on the same store, a closed-loop run of scan pages, and where its time went. */
-async function profileScanPage(dialect: StoreDialect, target: TestStoreTarget, pathsFile: string, options: BenchOptions): Promise<ProfileSummary> {
-  const dir = path.join(RESULTS_DIR, 'profiles', `resolve-${dialect}-${Date.now()}`);
+/** A server started with --cpu-prof on the same store, a closed-loop run of one kind of request, and where its time went. */
+async function profileServer(kind: Kind, dialect: StoreDialect, target: TestStoreTarget, pathsFile: string, options: BenchOptions): Promise<ProfileSummary> {
+  const dir = path.join(RESULTS_DIR, 'profiles', `resolve-${dialect}-${kind.id}-${Date.now()}`);
   fs.mkdirSync(dir, { recursive: true });
-  process.stderr.write(`  profiling the scan page (${path.relative(process.cwd(), dir)})…\n`);
+  process.stderr.write(`  profiling the ${kind.label} (${path.relative(process.cwd(), dir)})…\n`);
   const t0 = Date.now();
   const server = await startBenchServer(dialect, { target: { ...target, cleanup: async () => {} }, cpus: SERVER_CPUS, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   const warmupMs = 1_000;
   // Start-up (module loading, schema compilation) and the warm-up are left out of the summary.
   const skipMs = Date.now() - t0 + warmupMs;
   try {
-    const page = KINDS[2]!;
     await runLoad({
-      host: '127.0.0.1', port: Number(new URL(server.url).port), pathsFile, headers: page.headers, mode: 'closed', connections: CONNECTIONS,
+      host: '127.0.0.1', port: Number(new URL(server.url).port), pathsFile, headers: kind.headers, mode: 'closed', connections: CONNECTIONS,
       warmupMs, durationMs: options.quick ? 4_000 : 8_000, distribution: 'uniform', seed: 2,
     }, CLIENT_CPUS);
   } finally {

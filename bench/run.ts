@@ -19,7 +19,7 @@ const USAGE = `usage: npm run bench -- [options]
   --events <n>       events to capture / demo events to trace over (default 100000; the trace targets are for 1M and 10M)
   --units <n>        serialised units in the resolver's store (resolve; default 1000000, built once and kept)
   --quick            a small run to check the benchmarks work (5,000 events, a ~7 MB document; 20,000 units)
-  --profile          CPU-profile the server (capture: while it captures; resolve: while it serves scan pages)
+  --profile          CPU-profile the server (capture: while it captures; resolve: while it serves linksets, then scan pages)
                      and print where its time goes
 `;
 

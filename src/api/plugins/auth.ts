@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate } from '../../core/authenticate.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { Deps } from '../../core/deps.ts';
@@ -19,19 +19,22 @@ declare module 'fastify' {
 /** Resolves the bearer key to an actor on every request, and refuses anonymous callers on non-public routes. */
 export function registerAuth(app: FastifyInstance, deps: Deps): void {
   app.decorateRequest('actor', null as never);
-  app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization;
-    let bearer: string | undefined;
-    if (header !== undefined) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!m) throw new DomainError('unauthenticated', 'bad_authorization_header', 'The Authorization header must be "Bearer <key>".');
-      bearer = m[1];
-    }
-    request.actor = { kind: 'public', ip: request.ip };
-    request.actor = await authenticate(deps, bearer, request.ip);
+  const admit = (request: FastifyRequest, actor: Actor): DomainError | undefined => {
+    request.actor = actor;
     const access = request.routeOptions.config?.access;
-    if (access && access !== 'public' && request.actor.kind === 'public') {
-      throw new DomainError('unauthenticated', 'authentication_required', 'An API key is required: send "Authorization: Bearer <key>".');
+    if (access && access !== 'public' && actor.kind === 'public') {
+      return new DomainError('unauthenticated', 'authentication_required', 'An API key is required: send "Authorization: Bearer <key>".');
     }
+    return undefined;
+  };
+  // A callback hook, not an async one: a request without a key (every scan) is admitted without a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const header = request.headers.authorization;
+    if (header === undefined) return done(admit(request, { kind: 'public', ip: request.ip }));
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    // The error handler audits a refusal by request.actor, so it is set before any refusal.
+    request.actor = { kind: 'public', ip: request.ip };
+    if (!m) return done(new DomainError('unauthenticated', 'bad_authorization_header', 'The Authorization header must be "Bearer <key>".'));
+    authenticate(deps, m[1], request.ip).then((actor) => done(admit(request, actor)), done);
   });
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { DomainError } from '../../domain/errors.ts';
 
 /** A route's limit on how often one client address may call it. */
@@ -23,9 +23,7 @@ const MAX_TRACKED = 50_000;
  */
 export function registerRateLimit(app: FastifyInstance, now: () => number = Date.now): void {
   const windows = new Map<string, { count: number; resetAt: number }>();
-  app.addHook('onRequest', async (request, reply) => {
-    const limit = request.routeOptions.config?.rateLimit;
-    if (!limit) return;
+  const check = (limit: RateLimit): onRequestHookHandler => (request, reply, done) => {
     const key = `${request.routeOptions.url}\u0000${request.ip}`;
     const t = now();
     let w = windows.get(key);
@@ -39,7 +37,15 @@ export function registerRateLimit(app: FastifyInstance, now: () => number = Date
     if (w.count > limit.max) {
       const retryAfter = Math.max(1, Math.ceil((w.resetAt - t) / 1000));
       reply.header('retry-after', String(retryAfter));
-      throw new DomainError('rule_violation', 'rate_limited', `Too many requests from your address; try again in ${retryAfter} s.`, { retryAfter });
+      return done(new DomainError('rule_violation', 'rate_limited', `Too many requests from your address; try again in ${retryAfter} s.`, { retryAfter }));
     }
+    done();
+  };
+  // Only the routes that declare a limit get the hook: the others (the resolver's hot path) pay nothing for it.
+  app.addHook('onRoute', (route) => {
+    const limit = route.config?.rateLimit;
+    if (!limit) return;
+    const own = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
+    route.onRequest = [...own, check(limit)];
   });
 }

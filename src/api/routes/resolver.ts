@@ -4,7 +4,7 @@ import { publicOrigin } from '../../config/load-config.ts';
 import type { Deps } from '../../core/deps.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { fileComplaint, trackComplaint } from '../../core/public/complaints.ts';
-import { buildLinkset, linksOf, normaliseLinkType, resolverPath } from '../../core/public/linkset.ts';
+import { linksetJson, linksOf, normaliseLinkType, resolverPath } from '../../core/public/linkset.ts';
 import { listBlacklist, listNotices } from '../../core/public/notices.ts';
 import { proveChain } from '../../core/public/prove-chain.ts';
 import { findRegistration, resolveCode, RESOLVER_PRIMARY_KEYS, type ResolvedCode } from '../../core/public/resolve-code.ts';
@@ -16,6 +16,7 @@ import {
 } from '../presenters/scan-page.ts';
 
 const HTML = 'text/html; charset=utf-8';
+const JSON_ACCEPT = /application\/(linkset\+)?json/;
 const PRIMARY_KEYS = new Set<string>(RESOLVER_PRIMARY_KEYS);
 const CORS_HEADERS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Link, Location' };
 const hidden = { hide: true };
@@ -40,8 +41,9 @@ export function clientClassOf(userAgent: string | undefined, wantsJson: boolean)
 export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps }): Promise<void> {
   const { deps } = opts;
   // Without a configured public URL, links point back at the host the client used.
+  const configured = deps.config.publicBaseUrl ? publicOrigin(deps.config) : null;
   const origin = (request: FastifyRequest) =>
-    deps.config.publicBaseUrl ? publicOrigin(deps.config) : `${request.protocol}://${request.host.replace(request.protocol === 'https' ? /:443$/ : /:80$/, '')}`;
+    configured ?? `${request.protocol}://${request.host.replace(request.protocol === 'https' ? /:443$/ : /:80$/, '')}`;
 
   // The scan page's complaint form posts without script.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => {
@@ -124,7 +126,8 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
   async function resolve(request: FastifyRequest, reply: FastifyReply, input: string, path: string, parsed?: ResolvedCode) {
     const query = request.query as Record<string, string>;
     const lang = langOf(query);
-    const wantsLinkset = query.linkType === 'all' || /application\/(linkset\+)?json/.test(request.headers.accept ?? '') && !/text\/html/.test(request.headers.accept ?? '');
+    const accept = request.headers.accept ?? '';
+    const wantsLinkset = query.linkType === 'all' || (JSON_ACCEPT.test(accept) && !accept.includes('text/html'));
     let code: ResolvedCode;
     try {
       code = parsed ?? resolveCode(input);
@@ -141,16 +144,15 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
       return reply.status(404).type(HTML).send(renderMessagePage(lang, t(lang, 'notRegistered'), `${code.display} — ${t(lang, 'notRegisteredHelp')}`, path));
     }
     const base = origin(request);
-    const linksetUrl = `${base}${resolverPath(code)}?linkType=all`;
-    reply.header('link', [reply.getHeader('link'), `<${linksetUrl}>; rel="linkset"; type="application/linkset+json"`].filter(Boolean).join(', '));
+    const linksetLink = `<${base}${resolverPath(code)}?linkType=all>; rel="linkset"; type="application/linkset+json"`;
+    const sameAs = reply.getHeader('link');
+    reply.header('link', sameAs ? `${sameAs}, ${linksetLink}` : linksetLink);
     reply.header('vary', 'Accept');
     if (wantsLinkset) {
-      const product = registration.product;
-      const accept = request.headers.accept ?? '';
       return reply
         .header('cache-control', 'public, max-age=300')
-        .type(/application\/linkset\+json/.test(accept) || query.linkType === 'all' ? 'application/linkset+json' : 'application/json')
-        .send(JSON.stringify(buildLinkset(base, code, product?.name)));
+        .type(query.linkType === 'all' || accept.includes('application/linkset+json') ? 'application/linkset+json' : 'application/json')
+        .send(linksetJson(base, code, registration.product?.name));
     }
     if (query.linkType) {
       const links = linksOf(base, code);

@@ -1,4 +1,4 @@
-import { canonicalDigitalLink, parseCodeField } from '../../domain/identifiers/index.ts';
+import { CANONICAL_DL_HOST, digitalLinkPath, parseCodeField } from '../../domain/identifiers/index.ts';
 import { nodeType } from '../trace-unit.ts';
 import type { Deps } from '../deps.ts';
 import type { ProductRow } from '../../storage/repositories/product.repository.ts';
@@ -40,9 +40,11 @@ export function resolveCode(input: string, field = 'code'): ResolvedCode {
   const attributes: Record<string, string> = {};
   for (const [ai, value] of ais) if (!['01', '10', '21', '22', '235'].includes(ai)) attributes[ai] = value;
   if (gtin) {
-    const productClass = canonicalDigitalLink([{ ai: '01', value: gtin }]);
-    const lot = lotNumber ? canonicalDigitalLink([{ ai: '01', value: gtin }, { ai: '10', value: lotNumber }]) : null;
-    const unit = serial ? canonicalDigitalLink([{ ai: '01', value: gtin }, { ai: '21', value: serial }]) : lot ?? productClass;
+    // The AIs passed the parse, so their canonical forms (key, then qualifiers in dlpkey order) are only joined.
+    const key = { ai: '01', value: gtin };
+    const productClass = digitalLinkPath(CANONICAL_DL_HOST, [key]);
+    const lot = lotNumber ? digitalLinkPath(CANONICAL_DL_HOST, [key, { ai: '10', value: lotNumber }]) : null;
+    const unit = serial ? digitalLinkPath(CANONICAL_DL_HOST, [key, { ai: '21', value: serial }]) : lot ?? productClass;
     return {
       input, scheme: parsed.scheme, display: parsed.display, unit, lot, productClass,
       level: serial ? 'instance' : lot ? 'lot' : 'class', gtin, lotNumber, serial, attributes,

@@ -181,6 +181,16 @@ export function parseDigitalLinkUri(uri: string, opts: Gs1Options = {}): ParsedD
 }
 
 /**
+ * The path part of a Digital Link: `stem/ai/value/…` for a primary key and its qualifiers, already valid and in dlpkey
+ * order, values percent-escaped.
+ */
+export function digitalLinkPath(stem: string, keyAndQualifiers: readonly AiValue[]): string {
+  let uri = stem.replace(/\/+$/, '');
+  for (const a of keyAndQualifiers) uri += '/' + a.ai + '/' + escapePathComponent(a.value);
+  return uri;
+}
+
+/**
  * Builds a Digital Link URI from AIs: the first primary key in the path with its qualifiers in dlpkey= order,
  * every other AI as a query attribute (predefined-length AIs first). Identical repeats are dropped.
  * @throws DomainError invalid `no_primary_key`, `not_dl_attribute`, or any AI value/association fault
@@ -201,15 +211,13 @@ export function buildDigitalLink(input: readonly AiValue[], stem: string = CANON
     const n = alt.filter((q) => ais.some((a) => a.ai === q)).length;
     if (n > bestCount) [best, bestCount] = [alt, n];
   }
-  let uri = stem.replace(/\/+$/, '') + '/' + key.ai + '/' + escapePathComponent(key.value);
-  const used = new Set([key.ai]);
+  const path = [key];
   for (const q of best) {
     const a = ais.find((x) => x.ai === q);
-    if (a) {
-      uri += '/' + q + '/' + escapePathComponent(a.value);
-      used.add(q);
-    }
+    if (a) path.push(a);
   }
+  const uri = digitalLinkPath(stem, path);
+  const used = new Set(path.map((a) => a.ai));
   const rest = ais.filter((a) => !used.has(a.ai));
   for (const a of rest) {
     const e = findAi(a.ai);

@@ -6,6 +6,9 @@ import {
   makeLocalCode, validateLocalCode, HUIZHOU_REGIONS, PROVINCES, validateGln, validateGtin, partyUri, siteUri,
   epcUrnToDigitalLink, digitalLinkToEpcUrn, normalizeEpcisId, parseAnyCode, parseElementString, parseDigitalLink, toDigitalLink,
 } from './index.ts';
+import { parseCommonGtinLink, parseDigitalLinkCode } from './normalize.ts';
+import { gs1CheckDigit } from './gs1-linters.ts';
+import { Rng } from '../random.ts';
 
 function throwsCode(fn: () => unknown, code: string, details?: Record<string, unknown>) {
   assert.throws(fn, (e: unknown) => {
@@ -154,4 +157,39 @@ test('element strings, Digital Link public API', () => {
   assert.equal(toDigitalLink(p.ais), 'https://id.gs1.org/01/09506000134352/21/A%2FB?17=270101');
   throwsCode(() => parseElementString('(01)09506000134352(99)A(02)09506000134352'), 'exclusive_ais');
   throwsCode(() => parseElementString('(21)ABC'), 'missing_required_ai');
+});
+
+test('the common GTIN Digital Link fast path equals the general parser on every input it accepts, and declines the rest', () => {
+  const rng = new Rng(20261129);
+  const digits = (n: number) => Array.from({ length: n }, () => String(rng.int(0, 9))).join('');
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%!';
+  const value = () => Array.from({ length: rng.int(0, 22) }, () => rng.pick([...chars])).join('');
+  let accepted = 0;
+  let declined = 0;
+  for (let i = 0; i < 5_000; i++) {
+    const body = digits(13);
+    const check = rng.chance(0.8) ? String(gs1CheckDigit(body)) : String(rng.int(0, 9));
+    const gtin = rng.chance(0.05) ? digits(rng.int(12, 15)) : body + check;
+    let uri = `${rng.chance(0.9) ? 'https://id.gs1.org' : rng.pick(['http://id.gs1.org', 'https://example.com', 'https://id.gs1.org/x'])}/01/${gtin}`;
+    if (rng.chance(0.5)) uri += `/10/${value()}`;
+    if (rng.chance(0.6)) uri += `/21/${value()}`;
+    if (rng.chance(0.05)) uri += rng.pick(['?17=261231', '/', '/22/A1', '?linkType=all']);
+    const fast = parseCommonGtinLink(uri);
+    let general: ReturnType<typeof parseDigitalLinkCode> | Error;
+    try {
+      general = parseDigitalLinkCode(uri);
+    } catch (e) {
+      general = e as Error;
+    }
+    if (fast) {
+      accepted++;
+      assert.deepEqual(fast, general, uri);
+      assert.deepEqual(parseAnyCode(uri), general, uri);
+    } else {
+      declined++;
+      // Declined inputs go the general way: parseAnyCode gives exactly what the general parser gives, fault included.
+      if (general instanceof Error) assert.throws(() => parseAnyCode(uri), (e: unknown) => (e as DomainError).code === (general as DomainError).code);
+    }
+  }
+  assert.ok(accepted > 1_000 && declined > 1_000, `accepted ${accepted}, declined ${declined}`);
 });

@@ -18,7 +18,7 @@ export {
 export { toBracketed, toUnbracketed, validateAiValue, validateAssociations } from './gs1-element-string.ts';
 export type { AiValue, Gs1Options } from './gs1-element-string.ts';
 export { processScanData } from './gs1-scandata.ts';
-export { CANONICAL_DL_HOST } from './gs1-digital-link.ts';
+export { CANONICAL_DL_HOST, digitalLinkPath } from './gs1-digital-link.ts';
 
 /**
  * Parses a GS1 element string: bracketed `(01)…(10)…`, unbracketed starting with FNC1 (`^` or GS), scanner output

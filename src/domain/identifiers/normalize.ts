@@ -4,7 +4,7 @@
  */
 import { invalid, DomainError } from '../errors.ts';
 import { parseBracketed, parseUnbracketed, toBracketed, type AiValue } from './gs1-element-string.ts';
-import { parseDigitalLinkUri, buildDigitalLink, CANONICAL_DL_HOST } from './gs1-digital-link.ts';
+import { parseDigitalLinkUri, buildDigitalLink, digitalLinkPath, CANONICAL_DL_HOST } from './gs1-digital-link.ts';
 import { processScanData } from './gs1-scandata.ts';
 import { epcUrnToAis } from './epc-urn.ts';
 import { gs1CheckDigit } from './gs1-linters.ts';
@@ -26,12 +26,22 @@ const KEY_QUALIFIERS: Readonly<Record<string, ReadonlyArray<readonly string[]>>>
   '8013': [[]], '415': [['8020']],
 };
 
-/** The key + qualifiers of a set of AIs, as the canonical Digital Link on id.gs1.org. */
-export function canonicalDigitalLink(ais: readonly AiValue[]): string {
+/**
+ * The key + qualifiers of a set of AIs, as the canonical Digital Link on id.gs1.org. `validated`: the AIs come from a
+ * parse that has already checked every value and association (a subset of a parsed code's AIs), so they are only
+ * joined — the resolver's hot path.
+ */
+export function canonicalDigitalLink(ais: readonly AiValue[], validated = false): string {
   const key = ais.find((a) => a.ai in KEY_QUALIFIERS);
-  const present = new Set(ais.map((a) => a.ai));
-  const paths = key ? KEY_QUALIFIERS[key.ai]! : [];
-  const best = [...paths].sort((a, b) => b.filter((q) => present.has(q)).length - a.filter((q) => present.has(q)).length)[0] ?? [];
+  // The qualifier path with the most of the AIs present; the first of equals.
+  let best: readonly string[] = [];
+  let bestCount = -1;
+  for (const path of key ? KEY_QUALIFIERS[key.ai]! : []) {
+    let n = 0;
+    for (const q of path) if (ais.some((a) => a.ai === q)) n++;
+    if (n > bestCount) [best, bestCount] = [path, n];
+  }
+  if (validated && key) return digitalLinkPath(CANONICAL_DL_HOST, [key, ...best.flatMap((q) => ais.find((a) => a.ai === q) ?? [])]);
   const identity = new Set(key ? [key.ai, ...best] : []);
   return buildDigitalLink(ais.filter((a) => identity.has(a.ai)), CANONICAL_DL_HOST);
 }
@@ -195,16 +205,39 @@ export interface ParsedCode {
   display: string;
 }
 
-function fromAis(ais: AiValue[], scheme: string): ParsedCode {
+/** `validated`: the parser has checked every value and association as {@link buildDigitalLink} would. */
+function fromAis(ais: AiValue[], scheme: string, validated = false): ParsedCode {
   const display = toBracketed(ais);
   let canonical: string;
   try {
-    canonical = canonicalDigitalLink(ais);
+    canonical = canonicalDigitalLink(ais, validated);
   } catch (e) {
     if (!(e instanceof DomainError) || e.code !== 'no_primary_key') throw e;
     canonical = display; // AI data without a primary key (e.g. a lone (17) date) has no Digital Link form
   }
   return { scheme, canonical, ais, display };
+}
+
+/** A Digital Link URI through the general parser (any host, qualifiers, query attributes, compressed forms). */
+export function parseDigitalLinkCode(uri: string): ParsedCode {
+  return fromAis(parseDigitalLinkUri(uri).ais, 'gs1-digital-link', true);
+}
+
+const COMMON_GTIN_LINK = /^https:\/\/id\.gs1\.org\/01\/([0-8]\d{13})(?:\/10\/([A-Za-z0-9]{1,20}))?(?:\/21\/([A-Za-z0-9]{1,20}))?$/;
+
+/**
+ * The form nearly every scan carries — canonical `https://id.gs1.org/01/{gtin}[/10/{lot}][/21/{serial}]` with plain
+ * alphanumeric values and no query — whose only possible fault is the GTIN check digit: parsed without the general
+ * parser's dictionary work (the resolver's hot path). Anything else, or a wrong check digit, gives null and goes the
+ * general way, which names the fault. Equal to {@link parseDigitalLinkCode} on every input it accepts (property test).
+ */
+export function parseCommonGtinLink(uri: string): ParsedCode | null {
+  const m = COMMON_GTIN_LINK.exec(uri);
+  if (!m || gs1CheckDigit(m[1]!.slice(0, 13)) !== m[1]!.charCodeAt(13) - 48) return null;
+  const ais: AiValue[] = [{ ai: '01', value: m[1]! }];
+  if (m[2] !== undefined) ais.push({ ai: '10', value: m[2] });
+  if (m[3] !== undefined) ais.push({ ai: '21', value: m[3] });
+  return { scheme: 'gs1-digital-link', canonical: uri, ais, display: toBracketed(ais) };
 }
 
 /**
@@ -238,8 +271,7 @@ export function parseAnyCode(input: string): ParsedCode {
   if (s.startsWith('(')) return fromAis(parseBracketed(s), 'gs1-element-string');
   if (s.startsWith('^') || s.startsWith('\x1d')) return fromAis(parseUnbracketed(s), 'gs1-element-string');
   if (/^https?:\/\//i.test(s)) {
-    const dl = parseDigitalLinkUri(s.replace(/^https?:/i, (m) => m.toLowerCase()));
-    return fromAis(dl.ais, 'gs1-digital-link');
+    return parseCommonGtinLink(s) ?? parseDigitalLinkCode(s.replace(/^https?:/i, (m) => m.toLowerCase()));
   }
   if (s.startsWith('urn:epc:')) {
     const r = epcUrnToAis(s);

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
-import { oneOf } from './lineage.repository.ts';
+import { oneOf } from './one-of.ts';
 
 /** One movement of a unit, from the lineage edges that are about it, with what the quantity ledger needs. */
 export interface UnitMovement {

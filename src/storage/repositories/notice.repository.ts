@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { BlacklistEntryTable, ConsumerNoticeTable } from '../database.ts';
+import { oneOf } from './one-of.ts';
 
 export type ConsumerNoticeRow = Selectable<ConsumerNoticeTable>;
 export type BlacklistEntryRow = Selectable<BlacklistEntryTable> & { party_name: string; party_uscc: string; party_region: string };
@@ -52,8 +53,9 @@ export class NoticeRepository {
       .where('n.withdrawn_at', 'is', null)
       .where((eb) =>
         eb.or([
-          ...(codes.length ? [eb('n.id', 'in', eb.selectFrom('notice_code').select('notice_id').where('code', 'in', codes))] : []),
-          ...(partyIds.length ? [eb('n.party_id', 'in', partyIds)] : []),
+          // Sets as one parameter: the scan page asks with a different number of codes every time.
+          ...(codes.length ? [eb('n.id', 'in', eb.selectFrom('notice_code').select('notice_id').where(oneOf(this.store, 'code', codes)))] : []),
+          ...(partyIds.length ? [oneOf(this.store, 'n.party_id', partyIds)] : []),
           ...(subject.category ? [eb.and([eb('n.category', '=', subject.category), eb('n.party_id', 'is', null), eb('n.codes', '=', '[]')])] : []),
         ]),
       )
@@ -81,7 +83,7 @@ export class NoticeRepository {
       .select(['p.name as party_name', 'p.uscc as party_uscc', 'p.region as party_region'])
       .where('b.removed_at', 'is', null)
       .where((eb) => eb.or([eb('b.expires_at', 'is', null), eb('b.expires_at', '>', now)]));
-    if (partyIds) q = q.where('b.party_id', 'in', [...partyIds]);
+    if (partyIds) q = q.where(oneOf(this.store, 'b.party_id', partyIds));
     return q.orderBy('b.listed_at', 'desc').limit(500).execute();
   }
 }

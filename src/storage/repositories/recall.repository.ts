@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { RecallNoticeTable, RecallTable } from '../database.ts';
-import { oneOf } from './lineage.repository.ts';
+import { oneOf } from './one-of.ts';
 
 export type RecallRow = Selectable<RecallTable>;
 export type RecallNoticeRow = Selectable<RecallNoticeTable>;

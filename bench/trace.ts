@@ -107,7 +107,7 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
 }
 
 /** One raw lot → batches of serialised outputs → packed into cases: the recall's fan-out. */
-async function buildFanOut(deps: Deps, batches: number): Promise<{ rawLot: string }> {
+export async function buildFanOut(deps: Deps, batches: number): Promise<{ rawLot: string }> {
   const party = await registerParty(deps, ADMIN, { uscc: uscc('91441303MA5BENCH1'.replace(/[IOZSV]/g, 'X')), name: '惠州市基准乳业有限公司', kind: 'producer', region: '441303' });
   const key = await issueApiKey(deps, ADMIN, party.id, { scopes: ['capture', 'query'] });
   const actor = await authenticate(deps, key.key);

@@ -59,14 +59,13 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   }
 
   const unitCodes = [...affected.keys()];
-  const classes = [...new Set(unitCodes.flatMap(productClassesOf))];
-  const products = new Map((await deps.products.listProductsByClassUris(classes)).map((p) => [p.class_uri, p.name]));
-  const units = unitCodes.map((code) => ({
-    code,
-    product: productClassesOf(code).map((c) => products.get(c)).find(Boolean) ?? null,
-    quantity: affected.get(code)!.quantity,
-    unit: affected.get(code)!.uom,
-  }));
+  // Each code names one product class (productClassesOf); classified once per unit, looked up once per class.
+  const classOf = unitCodes.map((code) => productClassesOf(code)[0]!);
+  const products = new Map((await deps.products.listProductsByClassUris([...new Set(classOf)])).map((p) => [p.class_uri, p.name]));
+  const units = unitCodes.map((code, i) => {
+    const { quantity, uom } = affected.get(code)!;
+    return { code, product: products.get(classOf[i]!) ?? null, quantity, unit: uom };
+  });
 
   // Lean rows (arrays, only the kinds that move quantities) replayed unit by unit through one reused ledger.
   const { rows, regionOf } = await holdings.listLeanMovementsOfUnits(unitCodes, QUANTITY_EDGE_KINDS);

@@ -128,23 +128,31 @@ export class HoldingRepository {
     // SQLite: `+kind` keeps the kinds off the index choice (the unit index, one seek per unit); both: the set is one parameter.
     const inSet = (column: string) => (sqlite ? `${column} IN (SELECT value FROM json_each(?))` : `${column} = ANY((SELECT $1::text[])::text[])`);
     const statements: string[] = [];
+    // SQLite gives each row's unit as its position in the parameter (json_each's key), put back as the caller's own
+    // string: 100,000 units read back as text were 100,000 strings made for nothing.
     if (aboutKinds.length) {
-      statements.push(`SELECT unit, kind, ${ends}, ${columns}, quantity, uom FROM lineage_edge WHERE ${inSet('unit')} AND ${sqlite ? '+kind' : 'kind'} IN (${lit(aboutKinds)})`);
+      statements.push(sqlite
+        ? `SELECT k.key, e.kind, ${ends.replace(/(from_node|to_node|unit)/g, 'e.$1')}, e.event_id, e.event_time, e.party_id, e.quantity, e.uom FROM json_each(?) AS k JOIN lineage_edge AS e ON e.unit = k.value WHERE +e.kind IN (${lit(aboutKinds)})`
+        : `SELECT unit, kind, ${ends}, ${columns}, quantity, uom FROM lineage_edge WHERE ${inSet('unit')} AND kind IN (${lit(aboutKinds)})`);
     }
     if (intoKinds.length) {
       // One index descent per unit for both kinds (checked on the row), and one row per unit and event: packing 100
       // children into a case is 100 edges into it, of which the first child's (in from_node order) stands for them.
       // SQLite takes the other columns from the row where min() is found; an unpacking has one edge per unit anyway.
       statements.push(sqlite
-        ? `SELECT to_node, kind, NULL, NULL, ${columns}, NULL, uom, min(from_node) FROM lineage_edge WHERE ${inSet('to_node')} AND +kind IN (${lit(intoKinds)}) AND +unit = '' GROUP BY to_node, kind, event_id`
+        ? `SELECT k.key, e.kind, NULL, NULL, e.event_id, e.event_time, e.party_id, NULL, e.uom, min(e.from_node) FROM json_each(?) AS k JOIN lineage_edge AS e ON e.to_node = k.value WHERE +e.kind IN (${lit(intoKinds)}) AND +e.unit = '' GROUP BY k.key, e.kind, e.event_id`
         : `SELECT to_node, kind, NULL, NULL, event_id, min(event_time), min(party_id), NULL::real, (array_agg(uom ORDER BY from_node))[1] FROM (
             SELECT to_node, kind, from_node, event_id, event_time, party_id, uom FROM lineage_edge WHERE ${inSet('to_node')} AND unit = '' OFFSET 0
           ) e WHERE kind IN (${lit(intoKinds)}) GROUP BY to_node, kind, event_id`);
     }
     const read: LeanMovement[] = [];
+    const json = sqlite ? JSON.stringify(units) : '';
     for (const text of statements) {
-      const rows = sqlite ? this.leanSqlite(text, JSON.stringify(units)) : (await this.store.pool!.query<LeanMovement>({ text, values: [units], rowMode: 'array' })).rows;
-      for (const r of rows) read.push(r);
+      const rows = sqlite ? this.leanSqlite(text, json) : (await this.store.pool!.query<LeanMovement>({ text, values: [units], rowMode: 'array' })).rows;
+      for (const r of rows) {
+        if (sqlite) r[0] = units[r[0] as unknown as number]!;
+        read.push(r);
+      }
     }
     const regionOf = new Map<string, string | null>();
     for (const [id, e] of await this.eventsOf([...new Set(read.map((r) => r[4]))], false)) regionOf.set(id, e.region);

@@ -82,7 +82,7 @@ export async function renderLabel(deps: Deps, actor: Actor, input: RenderLabelIn
   const marks = product ? await marksOf(deps, product) : [];
   // A code that carries its own expiry (AI 17) keeps it; otherwise the one recorded when the unit or its lot was made.
   const expiry = code.ais?.some((a) => a.ai === '17') ? null : await knownExpiry(deps, actor, [code.canonical, ...lotOf(code)]);
-  const content = labelContent({ code, origin: publicOrigin(deps.config), symbology, expiry, productName: product?.name ?? null, marks });
+  const content = labelContent({ code, origin: publicOrigin(deps.config), symbology, expiry, productName: product?.name ?? null, marks, today: deps.now() });
   const body = format === 'svg' ? new TextEncoder().encode(renderLabelSvg(content)) : await symbolPng(content.symbol);
   await recordAudit(deps, actor, 'label.render', code.canonical, 'ok', { format, symbology, marks: marks.map((m) => m.type) });
   return { contentType: format === 'svg' ? 'image/svg+xml' : 'image/png', body, code: code.canonical, encoded: content.symbol.text };
@@ -126,13 +126,13 @@ export async function printLabelSheet(deps: Deps, actor: Actor, input: PrintLabe
       });
     }
     const origin = publicOrigin(deps.config);
+    const now = deps.now();
     const contents: LabelContent[] = serials.map((serial) =>
       labelContent({
         code: parseAnyCode(toDigitalLink([{ ai: '01', value: gtin }, { ai: '10', value: lot }, { ai: '21', value: serial }])),
-        origin, symbology, expiry: labelExpiry, productName: product.name, marks,
+        origin, symbology, expiry: labelExpiry, productName: product.name, marks, today: now,
       }),
     );
-    const now = deps.now();
     // Drawn before the capture: a sheet that cannot be drawn commissions nothing.
     const pdf = await renderLabelSheet(contents, { title: `Suyuan labels (01)${gtin}(10)${lot}`, createdAt: now });
     const event: Record<string, unknown> = {

@@ -1,6 +1,6 @@
 import { findCertificateType } from '../../domain/directory/certificate-types.ts';
 import { PRODUCT_LINES } from '../../domain/directory/product-directory.ts';
-import { validateRegion } from '../../domain/identifiers/index.ts';
+import { gs1DateToIso, validateRegion } from '../../domain/identifiers/index.ts';
 import type { ScanTally } from '../../storage/repositories/scan.repository.ts';
 import type { ProductRow } from '../../storage/repositories/product.repository.ts';
 import type { Deps } from '../deps.ts';
@@ -224,23 +224,13 @@ function datesOf(
   const making = timeline.filter((s) => (s.kinds.includes('commissioned') || s.kinds.includes('transformed_into') || s.kinds.includes('produced')) && s.units.some((u) => mine.has(u)));
   const made = making[making.length - 1];
   const ilmd = made ? (bodyOf(made.eventId)?.ilmd as Record<string, unknown> | undefined) : undefined;
-  let production = gs1Date(code.attributes['11']) ?? (made ? made.time.slice(0, 10) : null);
+  const gs1Date = (ai: string) => gs1DateToIso(code.attributes[ai], now)?.date ?? null;
+  let production = gs1Date('11') ?? (made ? made.time.slice(0, 10) : null);
   const ilmdExpiry = ilmd?.['cbvmda:itemExpirationDate'] ?? ilmd?.['cbvmda:bestBeforeDate'] ?? ilmd?.['cbvmda:sellByDate'];
-  let expiry = gs1Date(code.attributes['17']) ?? gs1Date(code.attributes['15']) ?? (typeof ilmdExpiry === 'string' ? ilmdExpiry.slice(0, 10) : null);
+  let expiry = gs1Date('17') ?? gs1Date('15') ?? (typeof ilmdExpiry === 'string' ? ilmdExpiry.slice(0, 10) : null);
   if (!expiry && production && shelfLifeDays) expiry = new Date(Date.parse(production) + shelfLifeDays * 86_400_000).toISOString().slice(0, 10);
   if (production === undefined) production = null;
   return { production, expiry, expired: expiry !== null && expiry < now.toISOString().slice(0, 10) };
-}
-
-/** GS1 YYMMDD (DD 00 = last day of the month; years 51–99 are 19xx per the GS1 General Specifications' sliding window, simplified) → ISO date. */
-function gs1Date(v: string | undefined): string | null {
-  if (!v || !/^\d{6}$/.test(v)) return null;
-  const yy = Number(v.slice(0, 2));
-  const year = yy >= 51 ? 1900 + yy : 2000 + yy;
-  const month = Number(v.slice(2, 4));
-  let day = Number(v.slice(4, 6));
-  if (day === 0) day = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 function place(name: string | null, region: string | null | undefined): PublicPlace {

@@ -7,6 +7,7 @@ import {
   epcUrnToDigitalLink, digitalLinkToEpcUrn, normalizeEpcisId, parseAnyCode, parseElementString, parseDigitalLink, toDigitalLink,
 } from './index.ts';
 import { parseCommonGtinLink, parseDigitalLinkCode } from './normalize.ts';
+import { gs1DateToIso } from './gs1-dates.ts';
 import { gs1CheckDigit } from './gs1-linters.ts';
 import { Rng } from '../random.ts';
 
@@ -192,4 +193,19 @@ test('the common GTIN Digital Link fast path equals the general parser on every 
     }
   }
   assert.ok(accepted > 1_000 && declined > 1_000, `accepted ${accepted}, declined ${declined}`);
+});
+
+test('GS1 YYMMDD dates: the century from the current year (GenSpecs 7.12), DD 00 as the end of the month', () => {
+  const at = (y: number) => new Date(Date.UTC(y, 5, 15));
+  assert.deepEqual(gs1DateToIso('270505', at(2026)), { date: '2027-05-05', endOfMonth: false });
+  assert.deepEqual(gs1DateToIso('240200', at(2026)), { date: '2024-02-29', endOfMonth: true });
+  assert.deepEqual(gs1DateToIso('250200', at(2026)), { date: '2025-02-28', endOfMonth: true });
+  // 2026: YY 76 is 50 years ahead (this century), 77 is 51 ahead (the previous one).
+  assert.equal(gs1DateToIso('761231', at(2026))?.date, '2076-12-31');
+  assert.equal(gs1DateToIso('771231', at(2026))?.date, '1977-12-31');
+  assert.equal(gs1DateToIso('991231', at(2026))?.date, '1999-12-31');
+  // 2080: YY 30 is 50 years behind (the next century), 31 is 49 behind (this one).
+  assert.equal(gs1DateToIso('300101', at(2080))?.date, '2130-01-01');
+  assert.equal(gs1DateToIso('310101', at(2080))?.date, '2031-01-01');
+  for (const bad of [undefined, '', '2705', '271305', '270230', '27050A']) assert.equal(gs1DateToIso(bad, at(2026)), null, String(bad));
 });

@@ -19,6 +19,7 @@ export { toBracketed, toUnbracketed, validateAiValue, validateAssociations } fro
 export type { AiValue, Gs1Options } from './gs1-element-string.ts';
 export { processScanData } from './gs1-scandata.ts';
 export { CANONICAL_DL_HOST, digitalLinkPath } from './gs1-digital-link.ts';
+export { gs1DateToIso, type Gs1Date } from './gs1-dates.ts';
 
 /**
  * Parses a GS1 element string: bracketed `(01)…(10)…`, unbracketed starting with FNC1 (`^` or GS), scanner output

@@ -5,7 +5,7 @@
 import { invalid } from '../errors.ts';
 import { CANONICAL_DL_HOST } from '../identifiers/gs1-digital-link.ts';
 import { findAi } from '../identifiers/gs1-syntax-dictionary.ts';
-import { parseDigitalLink, toBracketed, toDigitalLink, toUnbracketed, type ParsedCode } from '../identifiers/index.ts';
+import { gs1DateToIso, parseDigitalLink, toBracketed, toDigitalLink, toUnbracketed, type ParsedCode } from '../identifiers/index.ts';
 
 /** The two symbols a label may carry: a QR code with a GS1 Digital Link URI, or a (GS1) Data Matrix. */
 export type Symbology = 'qr' | 'datamatrix';
@@ -55,6 +55,8 @@ export interface LabelContentInput {
   expiry?: string | null;
   productName?: string | null;
   marks?: readonly LabelMark[];
+  /** Today, for the century of a two-digit year carried in the code. */
+  today: Date;
 }
 
 const FIELD_NAMES: Record<string, string> = {
@@ -95,8 +97,8 @@ export function labelContent(input: LabelContentInput): LabelContent {
       symbol: input.symbology === 'qr' ? { bcid: 'qrcode', text: link } : gs1DataMatrix(ordered),
       humanReadable: elementString,
       link,
-      fields: ordered.map((a) => ({ label: FIELD_NAMES[a.ai] ?? `AI ${a.ai}`, value: a.ai === '17' ? ai17ToIso(a.value) : a.value })),
-      expiry: ai17 ? ai17ToIso(ai17) : null,
+      fields: ordered.map((a) => ({ label: FIELD_NAMES[a.ai] ?? `AI ${a.ai}`, value: a.ai === '17' ? ai17ToIso(a.value, input.today) : a.value })),
+      expiry: ai17 ? ai17ToIso(ai17, input.today) : null,
       productName,
       marks,
     };
@@ -155,8 +157,9 @@ export function isoToAi17(iso: string): string {
   return iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10);
 }
 
-/** AI (17) YYMMDD → YYYY-MM-DD (YYYY-MM when the day is 00, "end of month"); labels only print 20YY dates. */
-export function ai17ToIso(yymmdd: string): string {
-  const ym = `20${yymmdd.slice(0, 2)}-${yymmdd.slice(2, 4)}`;
-  return yymmdd.slice(4, 6) === '00' ? ym : `${ym}-${yymmdd.slice(4, 6)}`;
+/** AI (17) YYMMDD as printed: YYYY-MM-DD, or YYYY-MM for DD 00 ("end of month"); the century as GS1 determines it. */
+export function ai17ToIso(yymmdd: string, today: Date): string {
+  const d = gs1DateToIso(yymmdd, today);
+  if (!d) return yymmdd;
+  return d.endOfMonth ? d.date.slice(0, 7) : d.date;
 }

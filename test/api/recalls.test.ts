@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../support/stores.ts';
 import { demoApp, epcisDoc, type TestApp } from '../support/test-app.ts';
+import { gs1CheckDigit } from '../../src/domain/identifiers/gs1-linters.ts';
 
 const PORK_LOT = 'https://id.gs1.org/01/06970123100014/10/ZR20261103';
 const CARTON_LOT = 'https://id.gs1.org/01/06970123200011/10/LY261106';
@@ -52,7 +53,10 @@ for (const dialect of testDialects()) {
       const codes = new Set(r.impact.units.map((u: { code: string }) => u.code));
       assert.ok(codes.has(CARTON_LOT));
       for (let n = 1; n <= 3; n++) assert.ok(codes.has(`https://id.gs1.org/01/06970123200011/21/LY261106${String(n).padStart(4, '0')}`), `carton ${n}`);
-      assert.ok([...codes].some((c) => String(c).startsWith('https://id.gs1.org/00/')), 'the pallet SSCC');
+      const pallet = r.impact.units.find((u: { code: string }) => u.code.startsWith('https://id.gs1.org/00/'));
+      assert.ok(pallet, 'the pallet SSCC');
+      // A container reached by packing is not as much as the carton lot packed on it: its quantity is unknown.
+      assert.deepEqual([pallet.quantity, pallet.unit], [null, null]);
       assert.deepEqual(r.impact.sold, [{ region: '441302', value: 1, unit: 'H87' }]);
       const holders = new Set(r.impact.holders.map((h: { partyId: string }) => h.partyId));
       assert.ok(holders.has(keys.distributor.partyId) && holders.has(keys.supermarket.partyId) && holders.has(keys['dairy-plant'].partyId));
@@ -120,6 +124,22 @@ for (const dialect of testDialects()) {
       const badLevel = await open(keys['reg-agriculture'].key, { codes: [PORK_LOT], reason: 'x', severity: 'urgent' });
       assert.equal(badLevel.statusCode, 400);
       assert.equal((await t.inject({ method: 'GET', url: '/api/v1/regulator/recalls/rcl_nope', key: keys['reg-agriculture'].key })).statusCode, 404);
+    });
+
+    test('a container packed with part of a recalled lot is reached, its quantity unknown; the lot keeps its own', async () => {
+      const body = `06970123${'1'.repeat(9)}`;
+      const sscc = `https://id.gs1.org/00/${body}${gs1CheckDigit(body)}`;
+      const party = (await t.inject({ method: 'GET', url: `/api/v1/admin/parties/${keys.market.partyId}`, key: 'test-admin-key-0123456789' })).json();
+      const packing = {
+        type: 'AggregationEvent', eventTime: '2026-11-09T08:00:00+08:00', eventTimeZoneOffset: '+08:00', action: 'ADD', bizStep: 'packing',
+        parentID: sscc, childQuantityList: [{ epcClass: PORK_LOT, quantity: 100, uom: 'KGM' }], readPoint: { id: party.sites[0].uri },
+      };
+      assert.equal((await t.inject({ method: 'POST', url: '/epcis/capture', key: keys.market.key, payload: epcisDoc([packing]) })).statusCode, 202);
+      const r = (await open(keys['reg-agriculture'].key, { codes: [PORK_LOT], reason: '复检 re-test', severity: 'level-3' })).json();
+      const unit = (code: string) => r.impact.units.find((u: { code: string }) => u.code === code);
+      assert.ok(unit(sscc), 'the container is affected');
+      assert.deepEqual([unit(sscc).quantity, unit(sscc).unit], [null, null]);
+      assert.deepEqual([unit(PORK_LOT).quantity, unit(PORK_LOT).unit], [null, null], 'a recalled code is given no quantity of its own');
     });
   });
 }

@@ -96,20 +96,23 @@ export class RecallRepository {
     const near = sql.ref(side === 'from' ? 'from_node' : 'to_node');
     const far = sql.ref(side === 'from' ? 'to_node' : 'from_node');
     const list = sql.join([...kinds].map((k) => sql.lit(k)));
+    // Packing or association leads from a child to its container, whose quantity is not the child's: left unknown.
+    const toContainer = side === 'from' ? sql`kind IN ('packed', 'associated')` : sql`FALSE`;
+    const quantity = sql`CASE WHEN ${toContainer} THEN NULL ELSE quantity END AS quantity, CASE WHEN ${toContainer} THEN NULL ELSE uom END AS uom`;
     const inFrontier = oneOf(this.store, side === 'from' ? 'from_node' : 'to_node', nodes);
     let query;
     if (nodes.length < LARGE_FRONTIER) {
-      query = sql<EndRow>`SELECT DISTINCT ${far} AS node, quantity, uom FROM lineage_edge
+      query = sql<EndRow>`SELECT DISTINCT ${far} AS node, ${quantity} FROM lineage_edge
         WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`;
     } else if (this.store.dialect === 'sqlite') {
       // A large frontier has a few edges per node: one index seek per node, the kinds checked on the row (`+kind`),
       // rather than a seek per node and kind.
-      query = sql<EndRow>`SELECT DISTINCT ${far} AS node, quantity, uom FROM lineage_edge
+      query = sql<EndRow>`SELECT DISTINCT ${far} AS node, ${quantity} FROM lineage_edge
         WHERE ${inFrontier} AND +kind IN (${list}) AND +unit = '' AND from_node <> to_node`;
     } else {
       // The same on PostgreSQL: OFFSET 0 keeps the kinds out of the index condition, where each node × kind pair
       // would be one more descent of the index.
-      query = sql<EndRow>`SELECT DISTINCT node, quantity, uom FROM (
+      query = sql<EndRow>`SELECT DISTINCT node, ${quantity} FROM (
           SELECT ${far} AS node, kind, quantity, uom FROM lineage_edge WHERE ${inFrontier} AND unit = '' AND from_node <> to_node OFFSET 0
         ) e WHERE kind IN (${list})`;
     }

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { oneOf } from './one-of.ts';
 import type { Store } from '../open-database.ts';
@@ -31,6 +32,9 @@ export interface TraceEventRow {
   timeZoneOffset: string;
 }
 
+const EDGE_COLUMNS = ['from_node', 'to_node', 'kind', 'unit', 'event_id', 'event_time', 'party_id', 'quantity', 'uom'] as const;
+type EdgeTuple = [from: string, to: string, kind: string, unit: string, eventRowId: string, eventTime: number | string, partyId: string, quantity: number | string | null, uom: string | null];
+
 /** Batch size of `IN (…)` lookups: under SQLite's variable limit and PostgreSQL's comfortable plan sizes. */
 const CHUNK = 500;
 
@@ -54,28 +58,48 @@ export class LineageRepository {
    */
   async listEdgesTouching(nodes: readonly string[], options: { skipTransformations?: 'out' | 'in' } = {}): Promise<LineageEdgeRow[]> {
     if (nodes.length === 0) return [];
-    const select = () =>
-      this.store.db.selectFrom('lineage_edge').select(['from_node', 'to_node', 'kind', 'unit', 'event_id', 'event_time', 'party_id', 'quantity', 'uom']);
-    const lookups = (['from_node', 'to_node', 'unit'] as const).flatMap((column) => {
-      const q = select().where(oneOf(this.store, column, nodes));
+    type Lookup = { column: 'from_node' | 'to_node' | 'unit'; kind: '<' | '>' | null };
+    const lookups = (['from_node', 'to_node', 'unit'] as const).flatMap((column): Lookup[] => {
       const skip = (column === 'from_node' && options.skipTransformations === 'out') || (column === 'to_node' && options.skipTransformations === 'in');
-      return skip ? [q.where('kind', '<', 'transformed_into'), q.where('kind', '>', 'transformed_into')] : [q];
+      return skip ? [{ column, kind: '<' }, { column, kind: '>' }] : [{ column, kind: null }];
     });
-    const results = await Promise.all(lookups.map((q) => q.execute()));
+    let results: unknown[][][];
+    if (this.store.sqlite) {
+      // The walks' hot read (trace, scan page): statements prepared once, rows as arrays — no query building, no
+      // object per row.
+      const json = JSON.stringify(nodes);
+      results = lookups.map((l) => this.edgeStatement(l.column, l.kind).all(json) as unknown[][]);
+    } else {
+      results = await Promise.all(lookups.map((l) => {
+        let q = this.store.db.selectFrom('lineage_edge').select([...EDGE_COLUMNS]).where(oneOf(this.store, l.column, nodes));
+        if (l.kind) q = q.where('kind', l.kind, 'transformed_into');
+        return q.execute().then((rows) => rows.map((r) => EDGE_COLUMNS.map((c) => r[c])));
+      }));
+    }
     const seen = new Set<string>();
     const out: LineageEdgeRow[] = [];
     for (const rows of results) {
-      for (const r of rows) {
-        const key = `${r.from_node}\u0000${r.kind}\u0000${r.to_node}\u0000${r.unit}\u0000${r.event_id}`;
+      for (const [from, to, kind, unit, eventRowId, eventTime, partyId, quantity, uom] of rows as EdgeTuple[]) {
+        const key = `${from}\u0000${kind}\u0000${to}\u0000${unit}\u0000${eventRowId}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({
-          from: r.from_node, to: r.to_node, kind: r.kind, unit: r.unit, eventRowId: r.event_id, eventTime: Number(r.event_time),
-          partyId: r.party_id, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom,
-        });
+        out.push({ from, to, kind, unit, eventRowId, eventTime: Number(eventTime), partyId, quantity: quantity === null ? null : Number(quantity), uom });
       }
     }
     return out;
+  }
+
+  private readonly edgeStatements = new Map<string, BetterSqlite3.Statement>();
+
+  /** `SELECT <edge columns> … WHERE column IN (SELECT value FROM json_each(?))`, optionally one side of `transformed_into`. */
+  private edgeStatement(column: 'from_node' | 'to_node' | 'unit', kind: '<' | '>' | null): BetterSqlite3.Statement {
+    const key = `${column}${kind ?? ''}`;
+    let stmt = this.edgeStatements.get(key);
+    if (!stmt) {
+      const text = `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${column} IN (SELECT value FROM json_each(?))${kind ? ` AND kind ${kind} 'transformed_into'` : ''}`;
+      this.edgeStatements.set(key, (stmt = this.store.sqlite!.prepare(text).raw(true)));
+    }
+    return stmt;
   }
 
   /** The events behind edges, by internal row id (the event table's distribution key): no body is read. */

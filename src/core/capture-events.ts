@@ -256,12 +256,22 @@ class EventContextResolver {
 
 /**
  * The product-class URIs an identifier may belong to: the GTIN-level Digital Link for GS1 keys, issuer + category
- * for local codes (`urn:suyuan:local:<USCC>:<category>`), else the code itself.
+ * for local codes (`urn:suyuan:local:<USCC>:<category>`), the 7-digit product part for drug traceability codes
+ * (`urn:suyuan:drug-product:<7 digits>`), else the code itself.
  */
 export function productClassesOf(canonical: string): string[] {
   const gtin = /^https:\/\/id\.gs1\.org\/01\/(\d{14})/.exec(canonical);
   if (gtin) return [`https://id.gs1.org/01/${gtin[1]}`];
   const local = /^(urn:suyuan:local:[^:]+:[^:]+):[^:]+$/.exec(canonical);
   if (local) return [local[1]];
+  const drug = DRUG_CODE.exec(canonical);
+  if (drug) return [drugProductClass(drug[1]!)];
   return [canonical];
+}
+
+const DRUG_CODE = /^urn:suyuan:drug:(\d{7})\d{13}$/;
+
+/** The product class of drug traceability codes: their 7-digit product part (药品标识码), `urn:suyuan:drug-product:<7 digits>`. */
+export function drugProductClass(productCode: string): string {
+  return `urn:suyuan:drug-product:${productCode}`;
 }

@@ -2,7 +2,7 @@ import { DomainError, invalid } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { findSubKind, isProductLineId, PRODUCT_LINE_IDS } from '../domain/directory/product-directory.ts';
 import { parseAnyCode, toDigitalLink, validateGtin, validateUscc } from '../domain/identifiers/index.ts';
-import { productClassesOf } from './capture-events.ts';
+import { drugProductClass, productClassesOf } from './capture-events.ts';
 import type { ProductRow } from '../storage/repositories/product.repository.ts';
 import type { Actor } from './actor.ts';
 import { requirePartyScope } from './authenticate.ts';
@@ -13,6 +13,8 @@ import { field } from './register-party.ts';
 export interface RegisterProductInput {
   gtin?: string;
   localCode?: string;
+  /** The 7-digit product part (药品标识码) of the drug's 20-digit traceability codes; drug line only. */
+  drugProductCode?: string;
   name: string;
   category: string;
   subKind?: string;
@@ -27,6 +29,7 @@ export interface ProductView {
   partyId: string;
   gtin: string | null;
   localCode: string | null;
+  drugProductCode: string | null;
   classUri: string;
   name: string;
   category: string;
@@ -39,7 +42,9 @@ export interface ProductView {
 /** A firm registers one of its products under a product line; events naming it then belong to that line. @throws invalid, conflict `product_exists` */
 export async function registerProduct(deps: Deps, actor: Actor, input: RegisterProductInput): Promise<ProductView> {
   const party = requirePartyScope(actor, 'capture');
-  if (!input.gtin && !input.localCode) throw invalid('missing_field', 'a product needs gtin or localCode', { field: 'gtin' });
+  const keys = (['gtin', 'localCode', 'drugProductCode'] as const).filter((k) => input[k] !== undefined);
+  if (keys.length === 0) throw invalid('missing_field', 'a product needs gtin, localCode or drugProductCode', { field: 'gtin' });
+  if (keys.length > 1) throw invalid('conflicting_fields', `a product is registered by one code; got ${keys.join(' and ')}`, { field: keys[1] });
   if (!input.name?.trim()) throw invalid('missing_field', 'name must not be empty', { field: 'name' });
   if (!isProductLineId(input.category)) {
     throw invalid('unknown_product_line', `category "${input.category}" is not one of ${PRODUCT_LINE_IDS.join(', ')}`, { field: 'category' });
@@ -53,12 +58,18 @@ export async function registerProduct(deps: Deps, actor: Actor, input: RegisterP
   if (input.imageUrl !== undefined && !/^https:\/\/[^\s"'<>]+$/.test(input.imageUrl)) {
     throw invalid('bad_url', 'imageUrl must be an https URL', { field: 'imageUrl' });
   }
+  if (input.drugProductCode !== undefined) {
+    if (!/^\d{7}$/.test(input.drugProductCode)) throw invalid('bad_drug_product_code', `drugProductCode must be the 7 digits that begin the drug's 20-digit traceability codes, not "${input.drugProductCode}"`, { field: 'drugProductCode' });
+    if (input.category !== 'drug') throw invalid('not_a_drug', `a drugProductCode is for the drug line, not "${input.category}"`, { field: 'category' });
+  }
   const gtin = input.gtin ? field('gtin', () => validateGtin(input.gtin!)) : null;
-  const classUri = gtin ? toDigitalLink([{ ai: '01', value: gtin }]) : await localProductClass(deps, party.partyId, input.localCode!);
+  const classUri = gtin ? toDigitalLink([{ ai: '01', value: gtin }])
+    : input.drugProductCode !== undefined ? drugProductClass(input.drugProductCode)
+    : await localProductClass(deps, party.partyId, input.localCode!);
   const clash = await deps.products.findProductByClassUri(classUri);
   if (clash) {
     throw new DomainError('conflict', 'product_exists', `This product code is already registered (${clash.id}).`, {
-      field: gtin ? 'gtin' : 'localCode',
+      field: keys[0],
       productId: clash.id,
     });
   }
@@ -100,7 +111,8 @@ export async function listOwnProducts(deps: Deps, actor: Actor): Promise<Product
 
 function presentProduct(p: ProductRow): ProductView {
   return {
-    id: p.id, partyId: p.party_id, gtin: p.gtin, localCode: p.local_code, classUri: p.class_uri, name: p.name,
+    id: p.id, partyId: p.party_id, gtin: p.gtin, localCode: p.local_code, drugProductCode: /^urn:suyuan:drug-product:(\d{7})$/.exec(p.class_uri)?.[1] ?? null,
+    classUri: p.class_uri, name: p.name,
     category: p.category, spec: p.spec, shelfLifeDays: p.shelf_life_days, imageUrl: p.image_url, createdAt: p.created_at,
   };
 }

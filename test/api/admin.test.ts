@@ -147,8 +147,22 @@ for (const dialect of testDialects()) {
       assert.equal(badGtin.statusCode, 400);
       assert.equal(badGtin.json().field, 'gtin');
       assert.match(badGtin.json().detail, /check digit should be 1, found 5/);
+      const drug = await t.inject({ method: 'POST', url: '/api/v1/enterprise/products', key: firm.key, payload: { drugProductCode: '8600001', name: '板蓝根颗粒', category: 'drug' } });
+      assert.equal(drug.statusCode, 201, drug.body);
+      assert.equal(drug.json().classUri, 'urn:suyuan:drug-product:8600001');
+      for (const [payload, field] of [
+        [{ drugProductCode: '860001', name: 'x', category: 'drug' }, 'drugProductCode'],
+        [{ drugProductCode: '8600002', name: 'x', category: 'food' }, 'category'],
+        [{ gtin: '6970123200028', drugProductCode: '8600003', name: 'x', category: 'drug' }, 'drugProductCode'],
+        [{ name: 'x', category: 'drug' }, 'gtin'],
+      ] as const) {
+        const bad = await t.inject({ method: 'POST', url: '/api/v1/enterprise/products', key: firm.key, payload });
+        assert.equal(bad.statusCode, 400, JSON.stringify(payload));
+        assert.equal(bad.json().field, field, bad.body);
+      }
       const mine = await t.inject({ method: 'GET', url: '/api/v1/enterprise/products', key: firm.key });
-      assert.equal(mine.json().length, 2);
+      assert.equal(mine.json().length, 3);
+      assert.deepEqual(mine.json().map((p: { drugProductCode: string | null }) => p.drugProductCode).sort(), ['8600001', null, null]);
     });
 
     test('the product directory is public and lists the eight lines', async () => {

@@ -9,7 +9,7 @@ import { parseAnyCode } from '../../src/domain/identifiers/index.ts';
 import { verifyBundle } from '../../src/domain/ledger/verify-bundle.ts';
 import { documentContext, eventHashId } from '../../src/domain/epcis/event-hash.ts';
 import { testDialects } from '../support/stores.ts';
-import { ADMIN_KEY, createTestApp, demoApp, type TestApp } from '../support/test-app.ts';
+import { ADMIN_KEY, createTestApp, demoApp, epcisDoc, type TestApp } from '../support/test-app.ts';
 
 const MILK_GTIN = `0${withCheckDigit('697012320001')}`;
 const PORK_GTIN = `0${withCheckDigit('697012310001')}`;
@@ -91,6 +91,29 @@ for (const dialect of testDialects()) {
       assert.equal(bad.statusCode, 400);
       assert.equal((await get('/code/%E0%A4%A')).statusCode, 400, 'a broken percent-encoding is the caller\'s fault, not a 500');
       assert.match(bad.body, /无法识别的追溯码/);
+    });
+
+    test('a drug code resolves to the product registered by its 7-digit product part, and its events fall in the drug line', async () => {
+      const maker = await t.party({ kind: 'producer', name: '惠州市仁和制药有限公司', sites: [{ localId: 'PHARMA-01', name: '仁和制药生产基地', address: '惠州市仲恺高新区', region: '441302' }] });
+      const product = await t.inject({ method: 'POST', url: '/api/v1/enterprise/products', key: maker.key, payload: { drugProductCode: '8612345', name: '阿莫西林胶囊 0.25g×24粒', category: 'drug', spec: '24粒/盒' } });
+      assert.equal(product.statusCode, 201, product.body);
+      assert.deepEqual([product.json().classUri, product.json().drugProductCode, product.json().gtin], ['urn:suyuan:drug-product:8612345', '8612345', null]);
+      const packs = ['86123450000000011234', '86123450000000021234'];
+      const commissioning = {
+        type: 'ObjectEvent', eventTime: '2026-11-20T08:00:00+08:00', eventTimeZoneOffset: '+08:00', action: 'ADD', bizStep: 'commissioning',
+        epcList: packs.map((c) => `urn:suyuan:drug:${c}`), readPoint: { id: maker.sites[0]!.uri },
+      };
+      assert.equal((await t.inject({ method: 'POST', url: '/epcis/capture', key: maker.key, payload: epcisDoc([commissioning]) })).statusCode, 202);
+      const page = await get(`/code/${packs[0]}`);
+      assert.equal(page.statusCode, 200, page.body);
+      assert.match(section(page.body, 'product'), /阿莫西林胶囊/);
+      assert.match(section(page.body, 'producer'), /仁和制药/);
+      const linkset = await get(`/code/${packs[1]}`, LINKSET);
+      assert.equal(linkset.json().linkset[0].itemDescription, '阿莫西林胶囊 0.25g×24粒');
+      // The drug regulator sees the event: it belongs to the drug line now that the product is registered.
+      const seen = await t.inject({ method: 'GET', url: `/epcis/events?MATCH_epc=${encodeURIComponent(`urn:suyuan:drug:${packs[0]}`)}`, key: keys['reg-food-drug'].key });
+      assert.equal(seen.statusCode, 200, seen.body);
+      assert.equal(seen.json().epcisBody.queryResults.resultsBody.eventList.length, 1);
     });
 
     test('linkset: Accept application/linkset+json or linkType=all gives RFC 9264 with GS1 link types', async () => {

@@ -1,4 +1,5 @@
 import { CANONICAL_DL_HOST, digitalLinkPath, parseCodeField } from '../../domain/identifiers/index.ts';
+import { productClassesOf } from '../capture-events.ts';
 import { nodeType } from '../trace-unit.ts';
 import type { Deps } from '../deps.ts';
 import type { ProductRow } from '../../storage/repositories/product.repository.ts';
@@ -54,8 +55,10 @@ export function resolveCode(input: string, field = 'code'): ResolvedCode {
   const level: ResolvedCode['level'] = ais.has('00') ? 'logistic-unit' : ais.has('8003') || ais.has('8004') ? 'asset'
     : nodeType(unit) === 'site' ? 'location' : nodeType(unit) === 'party' ? 'party'
     : parsed.scheme === 'drug' || parsed.scheme === 'iid' || /^urn:suyuan:local:[^:]+:[^:]+:[^:]+$/.test(unit) ? 'instance' : 'other';
-  const localClass = /^(urn:suyuan:local:[^:]+:[^:]+):[^:]+$/.exec(unit)?.[1] ?? null;
-  return { input, scheme: parsed.scheme, display: parsed.display, unit, lot: null, productClass: localClass, level, gtin: null, lotNumber: null, serial: null, attributes };
+  // Local codes and drug codes name a registrable product class; other keys (SSCC, GRAI …) name none.
+  const classOfUnit = productClassesOf(unit)[0]!;
+  const productClass = /^urn:suyuan:(local|drug):/.test(unit) && classOfUnit !== unit ? classOfUnit : null;
+  return { input, scheme: parsed.scheme, display: parsed.display, unit, lot: null, productClass, level, gtin: null, lotNumber: null, serial: null, attributes };
 }
 
 /**

@@ -61,14 +61,19 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   const unitCodes = [...affected.keys()];
   // Each code names one product class (productClassesOf); classified once per unit, looked up once per class.
   const classOf = unitCodes.map((code) => productClassesOf(code)[0]!);
-  const products = new Map((await deps.products.listProductsByClassUris([...new Set(classOf)])).map((p) => [p.class_uri, p.name]));
+  // Independent reads: on PostgreSQL they run at once on connections of the pool.
+  const [productRows, { rows, regionOf }, origins] = await Promise.all([
+    deps.products.listProductsByClassUris([...new Set(classOf)]),
+    // Lean rows (arrays, only the kinds that move quantities), replayed below unit by unit through one reused ledger.
+    holdings.listLeanMovementsOfUnits(unitCodes, QUANTITY_EDGE_KINDS),
+    sharedOrigins(recalls, holdings, codes),
+  ]);
+  const products = new Map(productRows.map((p) => [p.class_uri, p.name]));
   const units = unitCodes.map((code, i) => {
     const { quantity, uom } = affected.get(code)!;
     return { code, product: products.get(classOf[i]!) ?? null, quantity, unit: uom };
   });
 
-  // Lean rows (arrays, only the kinds that move quantities) replayed unit by unit through one reused ledger.
-  const { rows, regionOf } = await holdings.listLeanMovementsOfUnits(unitCodes, QUANTITY_EDGE_KINDS);
   const owners = await holdings.partiesByUris(leanHolderNodes(rows));
   const holderOf = (node: string | null, capturer: string) => (node === null ? capturer : owners.get(node)?.partyId ?? capturer);
   const regions = new Set<string>();
@@ -104,7 +109,7 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   const names = await holdings.partiesByIds([...onHand.keys()]);
   const holders = [...onHand.entries()].map(([partyId, list]) => ({ partyId, name: names.get(partyId)?.name ?? null, region: names.get(partyId)?.region ?? null, onHand: list }));
 
-  return { units, holders, regions: [...regions].sort(), sold: [...sold.values()], origins: await sharedOrigins(recalls, holdings, codes), truncated };
+  return { units, holders, regions: [...regions].sort(), sold: [...sold.values()], origins, truncated };
 }
 
 /** The origins (units with nothing upstream) each recalled code leads back to, kept where every code shares them. */

@@ -38,7 +38,6 @@ type EdgeTuple = [from: string, to: string, kind: string, unit: string, eventRow
 /** Batch size of `IN (…)` lookups: under SQLite's variable limit and PostgreSQL's comfortable plan sizes. */
 const CHUNK = 500;
 
-
 /**
  * Reads for graph walks over `lineage_edge`. Every read is a set lookup on one indexed column (`from_node`, the
  * primary key's prefix; `to_node`, index lineage_edge_to; `unit`, index lineage_edge_unit) or a primary key, with no

@@ -324,7 +324,7 @@ class Walker {
     const events = await this.lineage.listTraceEvents(missing);
     const counter = new Map<string, string[]>();
     if (this.policy.visibility.kind === 'party') {
-      for (const c of await this.lineage.listCounterparties(missing)) {
+      for (const c of await this.lineage.listCounterparties(missing, this.policy.visibility.identities)) {
         const list = counter.get(c.eventRowId) ?? [];
         list.push(c.value);
         counter.set(c.eventRowId, list);
@@ -366,14 +366,19 @@ async function present(
   }
   const all = [...ids];
   const partyIds = [...new Set(edges.map((e) => e.partyId))];
-  const parties = await lineage.listPartyNames(partyIds, all.filter((id) => nodeType(id) === 'party'));
-  const partyById = new Map(parties.map((p) => [p.id, p]));
-  const partyByUri = new Map(parties.map((p) => [p.uri, p]));
-  const sites = new Map((await lineage.listSites(all.filter((id) => nodeType(id) === 'site'))).map((s) => [s.uri, s]));
   const unitIds = all.filter((id) => nodeType(id) === 'unit');
   const classOf = new Map(unitIds.map((u) => [u, productClassesOf(u)[0]]));
-  const products = new Map((await lineage.listProducts([...new Set(classOf.values())])).map((p) => [p.classUri, p]));
-  const recalled = await deps.recalls.listOpenRecallsOfUnits(unitIds);
+  // Independent reads: on PostgreSQL they overlap instead of queueing round trip after round trip.
+  const [parties, siteRows, productRows, recalled] = await Promise.all([
+    lineage.listPartyNames(partyIds, all.filter((id) => nodeType(id) === 'party')),
+    lineage.listSites(all.filter((id) => nodeType(id) === 'site')),
+    lineage.listProducts([...new Set(classOf.values())]),
+    deps.recalls.listOpenRecallsOfUnits(unitIds),
+  ]);
+  const partyById = new Map(parties.map((p) => [p.id, p]));
+  const partyByUri = new Map(parties.map((p) => [p.uri, p]));
+  const sites = new Map(siteRows.map((s) => [s.uri, s]));
+  const products = new Map(productRows.map((p) => [p.classUri, p]));
 
   for (const p of partyIds) {
     const row = partyById.get(p);

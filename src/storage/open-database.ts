@@ -9,6 +9,7 @@ import { lineageAndLedgerMigration } from './migrations/0002-lineage-and-ledger.
 import { recallMigration } from './migrations/0003-recall.ts';
 import { publicParticipationMigration } from './migrations/0004-public-participation.ts';
 import { quantityAnomalyMigration } from './migrations/0005-quantity-anomaly.ts';
+import { eventPlacesMigration } from './migrations/0006-event-places.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -120,6 +121,7 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0003-recall': recallMigration(),
     '0004-public-participation': publicParticipationMigration(store.dialect),
     '0005-quantity-anomaly': quantityAnomalyMigration(),
+    '0006-event-places': eventPlacesMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();

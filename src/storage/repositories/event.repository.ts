@@ -340,21 +340,20 @@ export class EventRepository {
     if (filter.errorDeclarationTimeGE !== undefined) q = q.where('error_declared_at', '>=', filter.errorDeclarationTimeGE);
     if (filter.errorDeclarationTimeLT !== undefined) q = q.where('error_declared_at', '<', filter.errorDeclarationTimeLT);
     for (const cond of filter.refs ?? []) {
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('event_ref as r')
-            .select(sql.lit(1).as('one'))
-            .whereRef('r.event_id', '=', 'event.id')
-            .where('r.role', 'in', [...cond.roles])
-            .$if(cond.type !== undefined, (sq) => sq.where('r.type', '=', cond.type!))
-            .where((inner) =>
-              inner.or([
-                ...(cond.values.length ? [inner('r.value', 'in', [...cond.values])] : []),
-                ...(cond.prefixes ?? []).map((p) => likePrefix('r.value', p)),
-              ]),
-            ),
-        ),
+      // The events naming the identifiers, gathered through the identifier index by value (its key's prefix); as a
+      // condition checked on each event in time order, a rare EPC meant walking the whole table (3.7 s at 2.6M events).
+      q = q.where('id', 'in', (eb) =>
+        eb
+          .selectFrom('event_ref as r')
+          .select('r.event_id')
+          .where('r.role', 'in', [...cond.roles])
+          .$if(cond.type !== undefined, (sq) => sq.where('r.type', '=', cond.type!))
+          .where((inner) =>
+            inner.or([
+              ...(cond.values.length ? [inner('r.value', 'in', [...cond.values])] : []),
+              ...(cond.prefixes ?? []).map((p) => likePrefix('r.value', p)),
+            ]),
+          ),
       );
     }
     const key = filter.orderBy;

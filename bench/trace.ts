@@ -4,7 +4,8 @@
  * For each store, on a demo dataset of --events events (`suyuan demo --scale`; the issue's figures are for 1M and 10M):
  * - p50 and p95 of a back-and-forward trace (depth 10) of random units, through the trace use case, beside the bare
  *   recursive query over lineage_edge from the same starting units in the same run; the same traces as the firm that
- *   made each unit (its own visibility: the firm's references are read, not every event's);
+ *   made each unit (its own visibility: the firm's references are read, not every event's); and two EPCIS queries per
+ *   unit: its events (MATCH_anyEPC) and the first page its firm may see;
  * - the time to assess a recall of a raw-material lot that fans out to at least 100,000 units (a fan-out chain is
  *   added to the dataset: one lot → 100 transformations of 1,000 serials each → packed 100 to a case);
  * - the time of that recall's xlsx export.
@@ -24,6 +25,7 @@ import { openPlatform } from '../src/core/open-platform.ts';
 import { assessRecallImpact } from '../src/core/recall/assess-impact.ts';
 import { recallTraceabilityRows, rowsToXlsx } from '../src/core/recall/export-recall.ts';
 import { openRecall } from '../src/core/recall/open-recall.ts';
+import { queryEvents } from '../src/core/query-events.ts';
 import { registerParty } from '../src/core/register-party.ts';
 import { traceUnit } from '../src/core/trace-unit.ts';
 import type { StoreDialect } from '../src/storage/open-database.ts';
@@ -78,6 +80,23 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
       await traceUnit(deps, actor, { code, direction: 'both', depth: 10 });
       firmMs.push(performance.now() - t0);
     }
+    // EPCIS queries over the same store (issue 2 §4): the events of each unit (MATCH_anyEPC, or MATCH_anyEPCClass for a
+    // lot, as an administrator), and
+    // the first page of events each unit's firm may see (no filter, as the firm).
+    const matchMs: number[] = [];
+    const firmPageMs: number[] = [];
+    for (const code of starts) {
+      // A lot or other class-level code is asked for as a class.
+      const byCode = /\/10\/|^urn:suyuan:local:/.test(code) ? { MATCH_anyEPCClass: code } : { MATCH_anyEPC: code };
+      let t0 = performance.now();
+      await queryEvents(deps, ADMIN, byCode);
+      matchMs.push(performance.now() - t0);
+      const actor = await firstPartyOf(deps, code);
+      if (!actor) continue;
+      t0 = performance.now();
+      await queryEvents(deps, actor, {});
+      firmPageMs.push(performance.now() - t0);
+    }
     const bareMs: number[] = [];
     for (const code of starts) {
       const t0 = performance.now();
@@ -103,6 +122,8 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
       ['bare recursive query (baseline)', fmt(events), String(bareMs.length), fmt(bare.p50, 2), fmt(bare.p95, 2), ''],
       ['trace, back and forward, depth 10', fmt(events), String(traceMs.length), fmt(trace.p50, 2), fmt(trace.p95, 2), `p95 ≤ ${TRACE_P95_TARGET_MS} ms (at 10M) ${verdict(trace.p95 <= TRACE_P95_TARGET_MS)}`],
       ['the same, as the firm that made the unit', fmt(events), String(firmMs.length), fmt(firm.p50, 2), fmt(firm.p95, 2), ''],
+      ['EPCIS query: the events of the unit', fmt(events), String(matchMs.length), fmt(stats(matchMs).p50, 2), fmt(stats(matchMs).p95, 2), ''],
+      ["EPCIS query: the firm's first page", fmt(events), String(firmPageMs.length), fmt(stats(firmPageMs).p50, 2), fmt(stats(firmPageMs).p95, 2), ''],
     ])}\n`);
     process.stdout.write(`${table([
       [`recall — ${dialect}`, 'units', 'holders', 'ms', 'target'],
@@ -110,7 +131,7 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
       ['xlsx export of that recall', `${fmt(rows.length)} rows`, `${fmt(xlsx.length / 1024)} KB`, fmt(exportMs), ''],
     ])}\n`);
     writeResults(`trace-${dialect}`, {
-      machine: machine(), dialect, events, samples: traceMs.length, traceMs: trace, firmTraceMs: firm, bareRecursiveMs: bare,
+      machine: machine(), dialect, events, samples: traceMs.length, traceMs: trace, firmTraceMs: firm, matchAnyEpcMs: stats(matchMs), firmFirstPageMs: stats(firmPageMs), bareRecursiveMs: bare,
       recall: { units: impact.units.length, holders: impact.holders.length, assessMs, exportRows: rows.length, exportMs, xlsxBytes: xlsx.length },
     });
   } finally {

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { leafHash, MerkleFrontier, type SubtreeNode } from '../../domain/ledger/merkle.ts';
 import type { Store } from '../open-database.ts';
+import { oneOf } from './one-of.ts';
 
 /** An event to append to the ledger: its row id and its CBV 2.0 hash ID (the leaf). */
 export interface LedgerEntry {
@@ -75,17 +76,15 @@ export class LedgerRepository {
 
   /** For each event row that is in the ledger: its leaf and the stored body, to check one against the other. */
   async listLeavesWithBodies(eventRowIds: readonly string[]): Promise<Array<{ eventRowId: string; idx: number; hashId: string; body: string }>> {
-    const out: Array<{ eventRowId: string; idx: number; hashId: string; body: string }> = [];
-    for (let i = 0; i < eventRowIds.length; i += 500) {
-      const rows = await this.store.db
-        .selectFrom('ledger_leaf as l')
-        .innerJoin('event as e', 'e.id', 'l.event_id')
-        .select(['l.event_id', 'l.idx', 'l.hash_id', 'e.body'])
-        .where('l.event_id', 'in', eventRowIds.slice(i, i + 500))
-        .execute();
-      for (const r of rows) out.push({ eventRowId: r.event_id, idx: Number(r.idx), hashId: r.hash_id, body: r.body });
-    }
-    return out;
+    if (eventRowIds.length === 0) return [];
+    // The set as one parameter: one statement text (prepared once) for every view of the scan page.
+    const rows = await this.store.db
+      .selectFrom('ledger_leaf as l')
+      .innerJoin('event as e', 'e.id', 'l.event_id')
+      .select(['l.event_id', 'l.idx', 'l.hash_id', 'e.body'])
+      .where(oneOf(this.store, 'l.event_id', eventRowIds))
+      .execute();
+    return rows.map((r) => ({ eventRowId: r.event_id, idx: Number(r.idx), hashId: r.hash_id, body: r.body }));
   }
 
   /**

@@ -321,10 +321,15 @@ class Walker {
   private async loadEvents(rows: LineageEdgeRow[]): Promise<void> {
     const missing = [...new Set(rows.map((e) => e.eventRowId))].filter((id) => !this.events.has(id));
     if (missing.length === 0) return;
-    const events = await this.lineage.listTraceEvents(missing);
+    const v = this.policy.visibility;
+    // Independent reads: on PostgreSQL they overlap.
+    const [events, counterparties] = await Promise.all([
+      this.lineage.listTraceEvents(missing),
+      v.kind === 'party' ? this.lineage.listCounterparties(missing, v.identities) : [],
+    ]);
     const counter = new Map<string, string[]>();
-    if (this.policy.visibility.kind === 'party') {
-      for (const c of await this.lineage.listCounterparties(missing, this.policy.visibility.identities)) {
+    if (v.kind === 'party') {
+      for (const c of counterparties) {
         const list = counter.get(c.eventRowId) ?? [];
         list.push(c.value);
         counter.set(c.eventRowId, list);

@@ -4,7 +4,11 @@
  * human-readable element string along the bottom. The PDF uses the standard fonts (Helvetica, Courier), which
  * cannot draw Chinese, so PDF text is kept to printable ASCII: product names and certificate-type names in English.
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFFont, PDFPage } from 'pdf-lib';
+
+// pdf-lib is ~23 MB of a server's memory, wanted only when a sheet is printed: loaded then, once.
+let pdf: typeof import('pdf-lib') | undefined;
+const rgb = (r: number, g: number, b: number) => pdf!.rgb(r, g, b);
 import { markStyle, rgbOf } from './certification-mark.ts';
 import type { LabelContent, LabelMark } from './label-content.ts';
 import { symbolSvg } from './symbol.ts';
@@ -40,6 +44,8 @@ interface Fonts {
 
 /** The labels as one PDF, 24 to a page. @throws DomainError invalid `symbol_encoding_failed` */
 export async function renderLabelSheet(labels: readonly LabelContent[], options: SheetOptions = {}): Promise<Uint8Array> {
+  pdf ??= await import('pdf-lib');
+  const { PDFDocument, StandardFonts } = pdf;
   const doc = await PDFDocument.create();
   doc.setTitle(ascii(options.title ?? 'Suyuan labels'));
   doc.setProducer('Suyuan traceability platform');

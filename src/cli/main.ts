@@ -9,6 +9,7 @@ import { listAuditLog } from '../core/list-audit-log.ts';
 import { getParty, listParties } from '../core/list-parties.ts';
 import { loadDemo } from '../core/load-demo.ts';
 import { DEMO_SCAN_UNIT } from '../core/demo/huizhou-chains.ts';
+import { pathOfCode } from '../core/public/linkset.ts';
 import { registerParty } from '../core/register-party.ts';
 import { startServer } from '../api/server.ts';
 import { reportError } from './exit-codes.ts';
@@ -76,7 +77,7 @@ async function serve(opts: StoreOptions & { port?: string; host?: string }, with
   out(`  OpenAPI      ${server.url}/api/v1/openapi.json`);
   out(`  Directory    ${server.url}/api/v1/public/directory`);
   out(`  Public query ${server.url}/   (一站式查询: scan pages, notices, complaints)`);
-  if (withDemo) out(`  Scan a demo  ${server.url}${DEMO_SCAN_UNIT.replace('https://id.gs1.org', '')}`);
+  if (withDemo) out(`  Scan a demo  ${server.url}${pathOfCode(DEMO_SCAN_UNIT)}`);
   const stop = async () => {
     await server.close();
     process.exit(0);

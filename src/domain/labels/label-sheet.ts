@@ -5,13 +5,13 @@
  * cannot draw Chinese, so PDF text is kept to printable ASCII: product names and certificate-type names in English.
  */
 import type { PDFFont, PDFPage } from 'pdf-lib';
+import { markStyle, rgbOf } from './certification-mark.ts';
+import type { LabelContent, LabelMark } from './label-content.ts';
+import { symbolSvg } from './symbol.ts';
 
 // pdf-lib is ~23 MB of a server's memory, wanted only when a sheet is printed: loaded then, once.
 let pdf: typeof import('pdf-lib') | undefined;
 const rgb = (r: number, g: number, b: number) => pdf!.rgb(r, g, b);
-import { markStyle, rgbOf } from './certification-mark.ts';
-import type { LabelContent, LabelMark } from './label-content.ts';
-import { symbolSvg } from './symbol.ts';
 
 const PT_PER_MM = 72 / 25.4;
 const PAGE_W = 210 * PT_PER_MM;

@@ -93,7 +93,6 @@ export class RecallRepository {
    */
   async listEdgeEnds(nodes: readonly string[], side: 'from' | 'to', kinds: readonly string[]): Promise<Array<{ node: string; quantity: number | null; uom: string | null }>> {
     if (nodes.length === 0 || kinds.length === 0) return [];
-    const near = sql.ref(side === 'from' ? 'from_node' : 'to_node');
     const far = sql.ref(side === 'from' ? 'to_node' : 'from_node');
     const list = sql.join([...kinds].map((k) => sql.lit(k)));
     // Packing or association leads from a child to its container, whose quantity is not the child's: left unknown.

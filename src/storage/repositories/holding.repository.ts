@@ -1,6 +1,6 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
 import { oneOf } from './one-of.ts';
+import { rawStatement } from './raw-select.ts';
 
 /** One movement of a unit, from the lineage edges that are about it, with what the quantity ledger needs. */
 export interface UnitMovement {
@@ -149,7 +149,7 @@ export class HoldingRepository {
     const json = sqlite ? JSON.stringify(units) : '';
     // PostgreSQL runs the two reads at once, on two connections of the pool (each is a few hundred ms for 100,000 units).
     const results = sqlite
-      ? statements.map((text) => this.leanSqlite(text, json))
+      ? statements.map((text) => rawStatement(this.store.sqlite!, text).all(json) as LeanMovement[])
       : await Promise.all(statements.map(async (text) => (await this.store.pool!.query<LeanMovement>({ text, values: [units], rowMode: 'array' })).rows));
     for (const rows of results) {
       for (const r of rows) {
@@ -188,15 +188,6 @@ export class HoldingRepository {
       }
     }
     return { rows, regionOf };
-  }
-
-  private readonly leanStatements = new Map<string, BetterSqlite3.Statement>();
-
-  /** A lean read on SQLite: the statement prepared once, its rows as arrays. */
-  private leanSqlite(text: string, units: string): LeanMovement[] {
-    let stmt = this.leanStatements.get(text);
-    if (!stmt) this.leanStatements.set(text, (stmt = this.store.sqlite!.prepare(text).raw(true)));
-    return stmt.all(units) as LeanMovement[];
   }
 
   /** Region, product line and (when asked) body of each event, by row id. */

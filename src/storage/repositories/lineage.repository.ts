@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { oneOf } from './one-of.ts';
+import { rawStatement } from './raw-select.ts';
 import type { Store } from '../open-database.ts';
 
 /** One stored edge, as the walk reads it. */
@@ -85,17 +86,9 @@ export class LineageRepository {
     return out;
   }
 
-  private readonly edgeStatements = new Map<string, BetterSqlite3.Statement>();
-
   /** `SELECT <edge columns> … WHERE column IN (SELECT value FROM json_each(?))`, optionally one side of `transformed_into`. */
   private edgeStatement(column: 'from_node' | 'to_node' | 'unit', kind: '<' | '>' | null): BetterSqlite3.Statement {
-    const key = `${column}${kind ?? ''}`;
-    let stmt = this.edgeStatements.get(key);
-    if (!stmt) {
-      const text = `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${column} IN (SELECT value FROM json_each(?))${kind ? ` AND kind ${kind} 'transformed_into'` : ''}`;
-      this.edgeStatements.set(key, (stmt = this.store.sqlite!.prepare(text).raw(true)));
-    }
-    return stmt;
+    return rawStatement(this.store.sqlite!, `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${column} IN (SELECT value FROM json_each(?))${kind ? ` AND kind ${kind} 'transformed_into'` : ''}`);
   }
 
   /** The events behind edges, by internal row id (the event table's distribution key): no body is read. */

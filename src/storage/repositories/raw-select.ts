@@ -15,3 +15,17 @@ export function rawSelectIn<T>(sqlite: BetterSqlite3.Database, table: 'product' 
   }
   return rows;
 }
+
+const rawStatements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+/**
+ * A statement on the raw SQLite handle, prepared once per connection and text, returning rows as arrays: the hot reads
+ * (a walk's edges, a recall's movements) that skip Kysely's query building and an object per row.
+ */
+export function rawStatement(sqlite: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
+  let byText = rawStatements.get(sqlite);
+  if (!byText) rawStatements.set(sqlite, (byText = new Map()));
+  let stmt = byText.get(text);
+  if (!stmt) byText.set(text, (stmt = sqlite.prepare(text).raw(true)));
+  return stmt;
+}

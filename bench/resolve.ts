@@ -21,7 +21,7 @@ import type { TestStoreTarget } from '../test/support/stores.ts';
 import { startBareServer } from './support/bare-server.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './support/cpu-profile.ts';
 import { runLoad, type LoadConfig, type LoadResult } from './support/load-generator.ts';
-import type { Benchmark, BenchOptions } from './support/options.ts';
+import { eachStore, type Benchmark, type BenchOptions } from './support/options.ts';
 import { fmt, machine, RESULTS_DIR, table, verdict, writeResults } from './support/report.ts';
 import { startBenchServer } from './support/server.ts';
 import { unitStore } from './support/unit-store.ts';
@@ -67,9 +67,7 @@ interface Run {
 export const resolveBenchmark: Benchmark = {
   name: 'resolve',
   description: 'req/s and p99 of the linkset JSON and the scan page vs a bare Fastify route, on a store of 1M units',
-  async run(options: BenchOptions) {
-    for (const dialect of options.stores) await runOn(dialect, options);
-  },
+  run: eachStore(runOn),
 };
 
 async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void> {

@@ -30,7 +30,7 @@ import { registerParty } from '../src/core/register-party.ts';
 import { traceUnit } from '../src/core/trace-unit.ts';
 import type { StoreDialect } from '../src/storage/open-database.ts';
 import { createTestStore } from '../test/support/stores.ts';
-import type { Benchmark, BenchOptions } from './support/options.ts';
+import { eachStore, type Benchmark, type BenchOptions } from './support/options.ts';
 import { fmt, machine, progress, table, verdict, writeResults } from './support/report.ts';
 
 const ADMIN: AdminActor = { kind: 'admin', keyId: 'bench' };
@@ -45,9 +45,7 @@ const CASE_SIZE = 100;
 export const traceBenchmark: Benchmark = {
   name: 'trace',
   description: 'trace p50/p95 vs the bare recursive query; 100,000-unit recall assessment; xlsx export',
-  async run(options: BenchOptions) {
-    for (const dialect of options.stores) await runOn(dialect, options);
-  },
+  run: eachStore(runOn),
 };
 
 async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void> {

@@ -19,3 +19,10 @@ export interface Benchmark {
   description: string;
   run(options: BenchOptions): Promise<void>;
 }
+
+/** A benchmark's `run` that measures each store asked for in turn, one after the other (they share the machine). */
+export function eachStore(runOn: (dialect: StoreDialect, options: BenchOptions) => Promise<void>): Benchmark['run'] {
+  return async (options) => {
+    for (const dialect of options.stores) await runOn(dialect, options);
+  };
+}

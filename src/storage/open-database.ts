@@ -29,14 +29,24 @@ export interface Store {
 export interface OpenDatabaseOptions {
   dataDir: string;
   databaseUrl?: string;
+  /**
+   * Told when an idle PostgreSQL connection dies (server restart, an administrator ending sessions). The pool drops
+   * it and opens another on the next query; without a listener the error would end the process. Default: one line
+   * on stderr.
+   */
+  onConnectionLost?: (err: Error) => void;
 }
+
+/** How long close() waits for PostgreSQL connections to finish closing before it gives up waiting. */
+const POOL_CLOSE_WAIT_MS = 5_000;
 
 // PostgreSQL int8 comes back as text by default; our bigints are epoch milliseconds, well inside 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
 /** Opens SQLite under dataDir (WAL) or PostgreSQL at databaseUrl, and brings the schema up to date. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const onConnectionLost = options.onConnectionLost ?? ((err) => process.stderr.write(`suyuan: a PostgreSQL connection was lost (${err.message}); a new one opens on the next query\n`));
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl, onConnectionLost) : openSqlite(options.dataDir);
   await migrateToLatest(store);
   return store;
 }
@@ -99,8 +109,9 @@ function withStatementCache(sqlite: BetterSqlite3.Database): Pick<BetterSqlite3.
   } as Pick<BetterSqlite3.Database, 'prepare' | 'close'>;
 }
 
-function openPostgres(databaseUrl: string): Store {
+function openPostgres(databaseUrl: string, onConnectionLost: (err: Error) => void): Store {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  pool.on('error', onConnectionLost);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   return {
@@ -109,9 +120,29 @@ function openPostgres(databaseUrl: string): Store {
     pool,
     description: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
     async close() {
+      const closed = allConnectionsClosed(pool);
       await db.destroy();
+      await closed;
     },
   };
+}
+
+/**
+ * pg's pool.end() resolves once its connections are asked to close, not once they have: a database dropped right
+ * after would still see them. This waits for each one's 'remove' (sent when its close completes), bounded in time.
+ */
+function allConnectionsClosed(pool: pg.Pool): Promise<void> {
+  let open = pool.totalCount;
+  if (open === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, POOL_CLOSE_WAIT_MS);
+    timer.unref();
+    pool.on('remove', () => {
+      if (--open > 0) return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 async function migrateToLatest(store: Store): Promise<void> {

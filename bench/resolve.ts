@@ -2,7 +2,7 @@
  * Resolver speed (issue 4 §6).
  *
  * For each store, on a store of --units serialised units (default 1,000,000; the scaled demo, built once and kept —
- * support/unit-store.ts): requests per second and latency of `GET /01/{gtin}/21/{serial}` answered as the RFC 9264
+ * support/kept-store.ts): requests per second and latency of `GET /01/{gtin}/21/{serial}` answered as the RFC 9264
  * linkset (`Accept: application/linkset+json`) and as the scan page (a mobile browser: HTML, and the scan recorded),
  * beside a bare Fastify route returning a constant JSON object, measured in the same run on the same request paths.
  * Each is measured closed-loop (the maximum rate) and open-loop at a fixed 1,000 requests per second (the tail latency
@@ -24,7 +24,7 @@ import { runLoad, type LoadConfig, type LoadResult } from './support/load-genera
 import { eachStore, type Benchmark, type BenchOptions } from './support/options.ts';
 import { fmt, machine, RESULTS_DIR, table, verdict, writeResults } from './support/report.ts';
 import { startBenchServer } from './support/server.ts';
-import { unitStore } from './support/unit-store.ts';
+import { unitStore } from './support/kept-store.ts';
 
 const RATIO_TARGET = 0.5;
 const P99_TARGET_MS = 20;

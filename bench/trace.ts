@@ -16,9 +16,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config/load-config.ts';
 import type { Actor, AdminActor } from '../src/core/actor.ts';
 import { authenticate } from '../src/core/authenticate.ts';
-import { captureEvents } from '../src/core/capture-events.ts';
-import { withCheckDigit, uscc } from '../src/core/demo/huizhou-chains.ts';
-import { generateScaleDemo } from '../src/core/demo/generate-scale.ts';
+import { uscc } from '../src/core/demo/huizhou-chains.ts';
 import type { Deps } from '../src/core/deps.ts';
 import { issueApiKey } from '../src/core/issue-api-key.ts';
 import { openPlatform } from '../src/core/open-platform.ts';
@@ -29,17 +27,16 @@ import { queryEvents } from '../src/core/query-events.ts';
 import { registerParty } from '../src/core/register-party.ts';
 import { traceUnit } from '../src/core/trace-unit.ts';
 import type { StoreDialect } from '../src/storage/open-database.ts';
-import { createTestStore } from '../test/support/stores.ts';
+import { buildFanOut } from './support/fan-out.ts';
+import { keptStore } from './support/kept-store.ts';
 import { eachStore, type Benchmark, type BenchOptions } from './support/options.ts';
-import { fmt, machine, progress, table, verdict, writeResults } from './support/report.ts';
+import { fmt, machine, table, verdict, writeResults } from './support/report.ts';
 
 const ADMIN: AdminActor = { kind: 'admin', keyId: 'bench' };
 const SAMPLES = 200;
 const TRACE_P95_TARGET_MS = 10;
 const RECALL_TARGET_MS = 1_000;
 const FAN_OUT_BATCHES = 100;
-const FAN_OUT_PER_BATCH = 1_000;
-const CASE_SIZE = 100;
 
 /** The trace benchmark (see the file comment). */
 export const traceBenchmark: Benchmark = {
@@ -49,17 +46,21 @@ export const traceBenchmark: Benchmark = {
 };
 
 async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void> {
-  const target = await createTestStore(dialect);
-  const deps = await openPlatform(loadConfig({}, { dataDir: target.dataDir, databaseUrl: target.databaseUrl, captureEventLimit: 100_000 }));
+  process.stderr.write(`\n[${dialect}]\n`);
+  // Built once and kept (see support/kept-store.ts). The run works on the kept store itself: its only write is the
+  // recall it opens to time the export, removed again at the end (a copy of 10M events would not fit on the disk).
+  const kept = await keptStore(dialect, {
+    purpose: options.quick ? 'trace-quick' : 'trace',
+    events: options.events,
+    sources: ['bench/support/fan-out.ts'],
+    extend: (deps) => buildFanOut(deps, options.quick ? 10 : FAN_OUT_BATCHES),
+  });
+  const target = kept.inPlace();
+  const deps = await openPlatform(loadConfig({}, { dataDir: target.dataDir, databaseUrl: target.databaseUrl }));
+  let recallId: string | undefined;
   try {
-    const bar = progress(`demo dataset (${dialect})`, options.events);
-    await generateScaleDemo(deps, ADMIN, { events: options.events, seed: 1, onProgress: (p) => p.phase === 'events' && bar.update(p.done) });
-    bar.end();
-    const fanOut = await buildFanOut(deps, options.quick ? 10 : FAN_OUT_BATCHES);
+    const fanOut = { rawLot: String(kept.extra.rawLot) };
     const events = await deps.events.countEvents();
-    // A freshly bulk-loaded PostgreSQL has no planner statistics until autovacuum gets to it; a store in service has
-    // them. Gather them now, as autovacuum would, so the figures are those of a store in service.
-    if (dialect === 'postgres') await sql`ANALYZE`.execute(deps.store.db);
 
     const starts = await sampleUnits(deps, options.quick ? 20 : SAMPLES, fanOut.rawLot.replace(/\/10\/.*$/, ''));
     const traceMs: number[] = [];
@@ -107,6 +108,7 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
     const assessMs = performance.now() - t0;
     const regulator = await regulatorActor(deps);
     const recall = await openRecall(deps, regulator, { codes: [fanOut.rawLot], reason: 'bench', severity: 'level-1' });
+    recallId = recall.id;
     t0 = performance.now();
     const { rows } = await recallTraceabilityRows(deps, regulator, recall.id);
     const xlsx = await rowsToXlsx(recall, rows);
@@ -133,38 +135,18 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
       recall: { units: impact.units.length, holders: impact.holders.length, assessMs, exportRows: rows.length, exportMs, xlsxBytes: xlsx.length },
     });
   } finally {
+    if (recallId) await removeRecall(deps, recallId);
     await deps.close();
-    await target.cleanup();
   }
 }
 
-/** One raw lot → batches of serialised outputs → packed into cases: the recall's fan-out. */
-export async function buildFanOut(deps: Deps, batches: number): Promise<{ rawLot: string }> {
-  const party = await registerParty(deps, ADMIN, { uscc: uscc('91441303MA5BENCH1'.replace(/[IOZSV]/g, 'X')), name: '惠州市基准乳业有限公司', kind: 'producer', region: '441303' });
-  const key = await issueApiKey(deps, ADMIN, party.id, { scopes: ['capture', 'query'] });
-  const actor = await authenticate(deps, key.key);
-  const gtin = `0${withCheckDigit('697099910001')}`;
-  const rawLot = `https://id.gs1.org/01/${gtin}/10/RAW0001`;
-  const t = (i: number) => ({ eventTime: new Date(Date.UTC(2026, 5, 1) + i * 60_000).toISOString(), eventTimeZoneOffset: '+08:00' });
-  const bar = progress('fan-out chain', batches);
-  const capture = (events: Record<string, unknown>[]) =>
-    captureEvents(deps, actor, { envelope: () => ({ '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'], type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-06-01T00:00:00Z', epcisBody: {} }), context: () => [], events });
-  await capture([{ type: 'ObjectEvent', ...t(0), action: 'ADD', bizStep: 'commissioning', quantityList: [{ epcClass: rawLot, quantity: 100_000, uom: 'KGM' }] }]);
-  for (let b = 0; b < batches; b++) {
-    const serials = Array.from({ length: FAN_OUT_PER_BATCH }, (_, i) => `https://id.gs1.org/01/${gtin}/21/S${b}x${i}`);
-    const cases = Array.from({ length: FAN_OUT_PER_BATCH / CASE_SIZE }, (_, c) => ({
-      type: 'AggregationEvent', ...t(b * 20 + c + 2), action: 'ADD', bizStep: 'packing',
-      parentID: `https://id.gs1.org/00/${withCheckDigit(`06970999${String(b * 10 + c).padStart(9, '0')}`)}`,
-      childEPCs: serials.slice(c * CASE_SIZE, (c + 1) * CASE_SIZE),
-    }));
-    await capture([
-      { type: 'TransformationEvent', ...t(b * 20 + 1), bizStep: 'commissioning', inputQuantityList: [{ epcClass: rawLot, quantity: 1_000, uom: 'KGM' }], outputEPCList: serials },
-      ...cases,
-    ]);
-    bar.update(b + 1);
-  }
-  bar.end();
-  return { rawLot };
+/** Takes the bench's recall out of the kept store again, so that every run sees the same store. */
+async function removeRecall(deps: Deps, id: string): Promise<void> {
+  await deps.store.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('recall_unit').where('recall_id', '=', id).execute();
+    await trx.deleteFrom('recall_notice').where('recall_id', '=', id).execute();
+    await trx.deleteFrom('recall').where('id', '=', id).execute();
+  });
 }
 
 /**
@@ -203,8 +185,11 @@ async function firstPartyOf(deps: Deps, code: string): Promise<Actor | null> {
   };
 }
 
+/** The bench's regulator, registered on the kept store's first run and found again on later ones. */
 async function regulatorActor(deps: Deps): Promise<Actor> {
-  const party = await registerParty(deps, ADMIN, { uscc: uscc('11441300MB2BENCH2'.replace(/[IOZSV]/g, 'X')), name: '基准监管', kind: 'regulator', region: '441300', department: 'food-drug', regions: ['441300'] });
+  const code = uscc('11441300MB2BENCH2'.replace(/[IOZSV]/g, 'X'));
+  const held = await deps.store.db.selectFrom('party').select('id').where('uscc', '=', code).executeTakeFirst();
+  const party = held ?? (await registerParty(deps, ADMIN, { uscc: code, name: '基准监管', kind: 'regulator', region: '441300', department: 'food-drug', regions: ['441300'] }));
   const key = await issueApiKey(deps, ADMIN, party.id, { scopes: ['query'] });
   return authenticate(deps, key.key);
 }

@@ -1,17 +1,22 @@
 /**
- * A store holding a given number of serialised units the resolver knows, built once and kept for later runs.
+ * Demo stores built once and kept for later benchmark runs.
  *
- * The store is the scaled Huizhou demo (`suyuan demo --scale`, seed 1, built through the capture use cases as
- * bench/trace does), sized so that its packaged-food chains commission at least the units asked for: every food lot is
- * transformed into serialised items (SGTINs, `/01/{gtin}/21/{serial}`) of a registered product, then packed, shipped,
- * unpacked and sold, so each unit has a real chain behind it (~0.4 serialised units per demo event). The units' resolver
- * paths are listed in `units.txt`, one a line.
+ * A kept store is the scaled Huizhou demo (`suyuan demo --scale`, seed 1, built through the capture use cases) plus
+ * whatever its benchmark adds (`recipe.extend`: the trace bench's 100,000-unit fan-out, the resolve bench's list of
+ * serialised units), analysed afterwards on PostgreSQL as autovacuum would. Kept under bench/results/stores/<key>/
+ * (git-ignored): on SQLite the data folder itself; on PostgreSQL a database of that name. The key names the purpose,
+ * the dialect, the number of demo events and a hash of the migrations, the demo generator and the recipe's own source
+ * files, so a schema or generator change builds a new store. An interrupted build resumes (the demo generator resumes
+ * a store of the same seed and scale; the extension runs again on top).
  *
- * Kept under bench/results/stores/<key>/ (git-ignored): on SQLite the data folder itself; on PostgreSQL a database of
- * that name (analysed after the build, as autovacuum would). The key names the dialect, the number of demo events and a
- * hash of the migrations and the demo generator, so a schema or generator change builds a new store. An interrupted
- * build resumes (the demo generator resumes a store of the same seed and scale). Each run gets a fresh copy (a copied
- * folder, or `CREATE DATABASE … TEMPLATE`), since the scan page writes to the store.
+ * `copy()` gives a run its own copy (a copied folder, or `CREATE DATABASE … TEMPLATE`) when the run writes what later
+ * runs would read; `inPlace()` opens the kept store itself, for runs whose writes no later figure reads and whose store
+ * is too large to copy (10M events on SQLite is ~43 GB).
+ *
+ * `unitStore` is the resolve bench's recipe: sized so that its packaged-food chains commission at least the units
+ * asked for: every food lot is transformed into serialised items (SGTINs, `/01/{gtin}/21/{serial}`) of a registered
+ * product, then packed, shipped, unpacked and sold, so each unit has a real chain behind it (~0.4 serialised units per
+ * demo event). The units' resolver paths are listed in `units.txt`, one a line.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,6 +28,7 @@ import pg from 'pg';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { AdminActor } from '../../src/core/actor.ts';
 import { generateScaleDemo } from '../../src/core/demo/generate-scale.ts';
+import type { Deps } from '../../src/core/deps.ts';
 import { openPlatform } from '../../src/core/open-platform.ts';
 import type { StoreDialect } from '../../src/storage/open-database.ts';
 import { postgresAdminUrl, type TestStoreTarget } from '../../test/support/stores.ts';
@@ -38,56 +44,86 @@ const EVENTS_PER_UNIT = 2.6;
 const SGTIN_LIKE = 'https://id.gs1.org/01/%/21/%';
 const RESOLVER_ROOT = 'https://id.gs1.org';
 
-export interface UnitStore {
+/** What a benchmark keeps: the demo's size and what it adds on top. */
+export interface KeptStoreRecipe {
+  /** First part of the key, e.g. "trace". */
+  purpose: string;
+  events: number;
+  /** Source files (from the project root) whose content decides what `extend` adds. */
+  sources: string[];
+  /** Adds to the built demo; may write files into `dir`; what it returns is kept in meta.json. */
+  extend?(deps: Deps, dir: string): Promise<Record<string, unknown>>;
+}
+
+export interface KeptStore {
   dialect: StoreDialect;
   key: string;
-  /** Demo events in the store. */
+  /** The folder of the kept store (its data folder on SQLite, files its recipe wrote). */
+  dir: string;
+  /** Demo events the generator wrote. */
   events: number;
-  /** Serialised units listed in {@link pathsFile} (at least the number asked for). */
-  units: number;
-  /** Resolver paths of the units, one a line. */
-  pathsFile: string;
+  /** What the recipe's `extend` returned. */
+  extra: Record<string, unknown>;
   /** Seconds the build took in this run, or null when the store came from the cache. */
   builtSeconds: number | null;
   /** On-disk size of the kept store, bytes. */
   bytes: number;
   /** A fresh copy of the store for one run; its cleanup removes the copy. */
   copy(): Promise<TestStoreTarget>;
+  /** The kept store itself; its cleanup leaves it in place. */
+  inPlace(): TestStoreTarget;
 }
 
 interface Meta {
   events: number;
-  units: number;
+  extra: Record<string, unknown>;
   builtSeconds: number;
   builtAt: string;
 }
 
-/** Finds the kept store for `units` units on `dialect`, or builds it (with progress on stderr). */
-export async function unitStore(dialect: StoreDialect, units: number): Promise<UnitStore> {
-  const events = Math.ceil(units * EVENTS_PER_UNIT);
-  const key = `resolve-${dialect}-${events}ev-s${SEED}-${sourceHash()}`;
+/** Finds the kept store of the recipe on `dialect`, or builds it (with progress on stderr). */
+export async function keptStore(dialect: StoreDialect, recipe: KeptStoreRecipe): Promise<KeptStore> {
+  const key = `${recipe.purpose}-${dialect}-${recipe.events}ev-s${SEED}-${sourceHash(recipe.sources)}`;
   const dir = path.join(STORES_DIR, key);
   const dbName = `sybench_${key.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`.slice(0, 63);
   let builtSeconds: number | null = null;
   if (!fs.existsSync(path.join(dir, 'meta.json'))) {
-    builtSeconds = await build(dialect, dir, dbName, events);
+    builtSeconds = await build(dialect, dir, dbName, recipe);
   } else {
     process.stderr.write(`  store: kept copy ${path.relative(ROOT, dir)}\n`);
   }
   const meta = JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')) as Meta;
+  const dataDir = path.join(dir, 'data');
   return {
     dialect,
     key,
+    dir,
     events: meta.events,
-    units: meta.units,
-    pathsFile: path.join(dir, 'units.txt'),
+    extra: meta.extra,
     builtSeconds,
-    bytes: dialect === 'sqlite' ? folderBytes(path.join(dir, 'data')) : await databaseBytes(dbName),
-    copy: () => (dialect === 'sqlite' ? copyFolder(path.join(dir, 'data')) : copyDatabase(dbName)),
+    bytes: dialect === 'sqlite' ? folderBytes(dataDir) : await databaseBytes(dbName),
+    copy: () => (dialect === 'sqlite' ? copyFolder(dataDir) : copyDatabase(dbName)),
+    inPlace: () => ({ dialect, dataDir, ...(dialect === 'postgres' ? { databaseUrl: databaseUrlOf(dbName) } : {}), cleanup: async () => {} }),
   };
 }
 
-async function build(dialect: StoreDialect, dir: string, dbName: string, events: number): Promise<number> {
+/** A kept store holding at least `units` serialised units the resolver knows (the resolve bench's). */
+export async function unitStore(dialect: StoreDialect, units: number): Promise<KeptStore & { units: number; pathsFile: string }> {
+  const store = await keptStore(dialect, {
+    purpose: 'resolve',
+    events: Math.ceil(units * EVENTS_PER_UNIT),
+    sources: [],
+    async extend(deps, dir) {
+      process.stderr.write('  store: listing the serialised units\n');
+      const rows = await deps.store.db.selectFrom('lineage_edge').select('unit').distinct().where('unit', 'like', SGTIN_LIKE).orderBy('unit').execute();
+      fs.writeFileSync(path.join(dir, 'units.txt'), `${rows.map((r) => r.unit.slice(RESOLVER_ROOT.length)).join('\n')}\n`);
+      return { units: rows.length };
+    },
+  });
+  return { ...store, units: Number(store.extra.units), pathsFile: path.join(store.dir, 'units.txt') };
+}
+
+async function build(dialect: StoreDialect, dir: string, dbName: string, recipe: KeptStoreRecipe): Promise<number> {
   const partial = `${dir}.partial`;
   fs.mkdirSync(partial, { recursive: true });
   const partialDb = `${dbName.slice(0, 55)}_partial`;
@@ -100,27 +136,27 @@ async function build(dialect: StoreDialect, dir: string, dbName: string, events:
     databaseUrl = databaseUrlOf(partialDb);
   }
   const t0 = performance.now();
-  process.stderr.write(`  store: building ${fmt(events)} demo events (${dialect}; kept in ${path.relative(ROOT, dir)})\n`);
+  process.stderr.write(`  store: building ${fmt(recipe.events)} demo events (${dialect}; kept in ${path.relative(ROOT, dir)})\n`);
   const deps = await openPlatform(loadConfig({}, { dataDir: path.join(partial, 'data'), databaseUrl, captureEventLimit: 100_000 }));
-  let units: number;
+  let extra: Record<string, unknown> = {};
+  let events: number;
   try {
-    const bar = progress(`demo events (${dialect})`, events);
+    const bar = progress(`demo events (${dialect})`, recipe.events);
     const result = await generateScaleDemo(deps, ADMIN, {
-      events,
+      events: recipe.events,
       seed: SEED,
       onProgress: (p) => p.phase === 'events' && bar.update(p.done, `${fmt(p.ratePerSecond)} ev/s, ETA ${p.etaSeconds === null ? '…' : `${Math.ceil(p.etaSeconds / 60)} min`}`),
     });
     bar.end(`${fmt(result.events)} events in ${fmt(result.durationMs / 1000)} s${result.resumed ? ' (resumed)' : ''}`);
+    events = result.events;
+    if (recipe.extend) extra = await recipe.extend(deps, partial);
+    // A freshly bulk-loaded PostgreSQL has no planner statistics until autovacuum gets to it; a store in service has.
     if (dialect === 'postgres') await sql`ANALYZE`.execute(deps.store.db);
-    process.stderr.write('  store: listing the serialised units\n');
-    const rows = await deps.store.db.selectFrom('lineage_edge').select('unit').distinct().where('unit', 'like', SGTIN_LIKE).orderBy('unit').execute();
-    units = rows.length;
-    fs.writeFileSync(path.join(partial, 'units.txt'), `${rows.map((r) => r.unit.slice(RESOLVER_ROOT.length)).join('\n')}\n`);
   } finally {
     await deps.close();
   }
   const builtSeconds = (performance.now() - t0) / 1000;
-  const meta: Meta = { events, units, builtSeconds, builtAt: new Date().toISOString() };
+  const meta: Meta = { events, extra, builtSeconds, builtAt: new Date().toISOString() };
   fs.writeFileSync(path.join(partial, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   if (dialect === 'postgres') {
     await adminQuery(async (c) => {
@@ -130,15 +166,16 @@ async function build(dialect: StoreDialect, dir: string, dbName: string, events:
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(partial, dir);
-  process.stderr.write(`  store: ${fmt(units)} serialised units in ${fmt(builtSeconds)} s\n`);
+  process.stderr.write(`  store: built in ${fmt(builtSeconds)} s\n`);
   return builtSeconds;
 }
 
-/** A hash of what decides the store's content: the migrations and the demo generator. */
-function sourceHash(): string {
+/** A hash of what decides the store's content: the migrations, the demo generator and the recipe's sources. */
+function sourceHash(recipeSources: string[]): string {
   const files = [
     ...fs.readdirSync(path.join(ROOT, 'src/storage/migrations')).filter((f) => f.endsWith('.ts')).map((f) => `src/storage/migrations/${f}`),
     'src/core/demo/generate-scale.ts', 'src/core/demo/scale-chains.ts', 'src/core/demo/scale-world.ts',
+    ...recipeSources,
   ].sort();
   const h = createHash('sha256');
   for (const f of files) h.update(f).update(fs.readFileSync(path.join(ROOT, f)));

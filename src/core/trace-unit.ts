@@ -119,10 +119,16 @@ export async function traceUnit(deps: Deps, actor: Actor, input: TraceInput, opt
   const lineage = deps.lineage;
   const policy = await policyFor(deps, actor);
   const walker = new Walker(lineage, policy, depth, options.nodeCap ?? TRACE_NODE_CAP);
-  if (direction !== 'forward') await walker.walk(root, 'back');
-  if (direction !== 'back') await walker.walk(root, 'forward');
-  const result = await present(deps, lineage, walker, { code: root, input: input.code, scheme: parsed.scheme, display: parsed.display }, direction, depth);
-  await recordAudit(deps, actor, 'trace.read', root, 'ok', { direction, depth, nodes: result.nodes.length, edges: result.edges.length, truncated: result.truncated });
+  // The two directions share nothing but what they add to the walker: on PostgreSQL their round trips overlap.
+  await Promise.all([
+    direction !== 'forward' ? walker.walk(root, 'back') : undefined,
+    direction !== 'back' ? walker.walk(root, 'forward') : undefined,
+  ]);
+  // The audit row is written while the names are read (on PostgreSQL its commit waits for the disk).
+  const [result] = await Promise.all([
+    present(deps, lineage, walker, { code: root, input: input.code, scheme: parsed.scheme, display: parsed.display }, direction, depth),
+    recordAudit(deps, actor, 'trace.read', root, 'ok', { direction, depth, units: walker.units.size, edges: walker.edges.size, truncated: walker.truncated }),
+  ]);
   return result;
 }
 
@@ -182,6 +188,10 @@ class Walker {
   readonly units = new Set<string>();
   readonly events = new Map<string, TraceEventRow>();
   private readonly visible = new Map<string, boolean>();
+  /** Each event asked for → the read that brings it (done or on the way): the two directions may want the same one. */
+  private readonly eventReads = new Map<string, Promise<void>>();
+  /** Event reads the walk did not wait for (see {@link walk}). */
+  private readonly loads: Array<Promise<void>> = [];
   truncated = false;
 
   constructor(
@@ -201,7 +211,15 @@ class Walker {
       // `consumed` (back) or `produced` (forward) edge about the unit that every transformation stores beside it, with
       // the same time and visibility, so leaving it unread changes nothing but the rows read.
       const rows = await this.lineage.listEdgesTouching(frontier, { skipTransformations: dir === 'back' ? 'out' : 'in' });
-      await this.loadEvents(rows);
+      // Whoever sees every event walks by the edges alone: its events are read beside the next frontier's edges (on
+      // PostgreSQL, one round trip a frontier instead of two). Any other caller's next step depends on them.
+      const load = this.loadEvents(rows);
+      if (this.policy.visibility.kind === 'all') {
+        load.catch(() => {}); // awaited in settled(); this only keeps a failure from counting as unhandled meanwhile
+        this.loads.push(load);
+      } else {
+        await load;
+      }
       const touching = new Map<string, LineageEdgeRow[]>();
       const touch = (node: string, e: LineageEdgeRow) => {
         const list = touching.get(node);
@@ -222,7 +240,7 @@ class Walker {
           // depth counts unit → unit hops: at the limit, the unit's own steps still show, its links onward do not.
           if (moves === null || (moves.length > 0 && r.depth >= this.maxDepth)) continue;
           this.edges.set(edgeKey(e), e);
-          const hidden = !this.visible.get(e.eventRowId);
+          const hidden = this.policy.visibility.kind !== 'all' && !this.visible.get(e.eventRowId);
           for (const m of moves) {
             if (this.units.size >= this.nodeCap && !this.units.has(m.id)) {
               this.truncated = true;
@@ -318,9 +336,29 @@ class Walker {
     return null;
   }
 
+  /** Waits for the event reads the walk did not wait for. */
+  async settled(): Promise<void> {
+    await Promise.all(this.loads);
+  }
+
+  /** Loads the events behind `rows`, reading only those no earlier read brought or is bringing. */
   private async loadEvents(rows: LineageEdgeRow[]): Promise<void> {
-    const missing = [...new Set(rows.map((e) => e.eventRowId))].filter((id) => !this.events.has(id));
-    if (missing.length === 0) return;
+    const waits = new Set<Promise<void>>();
+    const missing = new Set<string>();
+    for (const e of rows) {
+      const read = this.eventReads.get(e.eventRowId);
+      if (read) waits.add(read);
+      else missing.add(e.eventRowId);
+    }
+    if (missing.size) {
+      const read = this.readEvents([...missing]);
+      for (const id of missing) this.eventReads.set(id, read);
+      waits.add(read);
+    }
+    await Promise.all(waits);
+  }
+
+  private async readEvents(missing: string[]): Promise<void> {
     const v = this.policy.visibility;
     // Independent reads: on PostgreSQL they overlap.
     const [events, counterparties] = await Promise.all([
@@ -357,6 +395,7 @@ async function present(
   direction: TraceDirection,
   depth: number,
 ): Promise<TraceResult> {
+  await walker.settled();
   const edges = [...walker.edges.values()];
   const ids = new Set<string>([root.code, ...walker.units]);
   for (const e of edges) {

@@ -51,7 +51,8 @@ export class LineageRepository {
    * the other way from a walk — `out` of the nodes for a walk back, `in` to them for a walk forward — which a walk
    * never follows: a raw lot made into 100,000 serials has 100,000 of them. The kinds either side of
    * `transformed_into` are two ranges of the same index, so the skipped edges are never read.
-   * @example `SELECT … FROM lineage_edge WHERE from_node = ANY($1)`, then `to_node = ANY($1)`, then `unit = ANY($1)`.
+   * @example `SELECT … FROM lineage_edge WHERE from_node = ANY($1)`, then `to_node = ANY($1)`, then `unit = ANY($1)`
+   * (on PostgreSQL one statement: the three joined by `UNION ALL`).
    */
   async listEdgesTouching(nodes: readonly string[], options: { skipTransformations?: 'out' | 'in' } = {}): Promise<LineageEdgeRow[]> {
     if (nodes.length === 0) return [];
@@ -67,11 +68,14 @@ export class LineageRepository {
       const json = JSON.stringify(nodes);
       results = lookups.map((l) => this.edgeStatement(l.column, l.kind).all(json) as unknown[][]);
     } else {
-      results = await Promise.all(lookups.map((l) => {
+      // One statement, the lookups joined by UNION ALL: one round trip a frontier, not one per index.
+      const parts = lookups.map((l) => {
         let q = this.store.db.selectFrom('lineage_edge').select([...EDGE_COLUMNS]).where(oneOf(this.store, l.column, nodes));
         if (l.kind) q = q.where('kind', l.kind, 'transformed_into');
-        return q.execute().then((rows) => rows.map((r) => EDGE_COLUMNS.map((c) => r[c])));
-      }));
+        return q;
+      });
+      const rows = await parts.slice(1).reduce((all, q) => all.unionAll(q), parts[0]!).execute();
+      results = [rows.map((r) => EDGE_COLUMNS.map((c) => r[c]))];
     }
     const seen = new Set<string>();
     const out: LineageEdgeRow[] = [];

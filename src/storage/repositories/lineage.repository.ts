@@ -1,7 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import { sql } from 'kysely';
-import { oneOf } from './one-of.ts';
-import { rawStatement } from './raw-select.ts';
+import { inSet, preparedRows, setParameter } from './raw-select.ts';
 import type { Store } from '../open-database.ts';
 
 /** One stored edge, as the walk reads it. */
@@ -34,6 +31,8 @@ export interface TraceEventRow {
 }
 
 const EDGE_COLUMNS = ['from_node', 'to_node', 'kind', 'unit', 'event_id', 'event_time', 'party_id', 'quantity', 'uom'] as const;
+const TRACE_EVENT_COLUMNS = 'id, event_id, event_hash, event_type, biz_step, read_point, biz_location, region, category, captured_by, event_time, event_time_zone_offset';
+type TraceEventTuple = [id: string, eventId: string | null, hash: Uint8Array, eventType: string, bizStep: string | null, readPoint: string | null, bizLocation: string | null, region: string | null, category: string | null, capturedBy: string, eventTime: number | string, timeZoneOffset: string];
 type EdgeTuple = [from: string, to: string, kind: string, unit: string, eventRowId: string, eventTime: number | string, partyId: string, quantity: number | string | null, uom: string | null];
 
 /**
@@ -47,7 +46,7 @@ export class LineageRepository {
 
   /**
    * Every edge that leaves, reaches or is about one of `nodes`: one lookup per index, each with the nodes as one
-   * parameter (see {@link oneOf}), merged in that order. `skipTransformations` leaves out the transformations that lead
+   * parameter (see {@link inSet}), merged in that order. `skipTransformations` leaves out the transformations that lead
    * the other way from a walk — `out` of the nodes for a walk back, `in` to them for a walk forward — which a walk
    * never follows: a raw lot made into 100,000 serials has 100,000 of them. The kinds either side of
    * `transformed_into` are two ranges of the same index, so the skipped edges are never read.
@@ -61,22 +60,13 @@ export class LineageRepository {
       const skip = (column === 'from_node' && options.skipTransformations === 'out') || (column === 'to_node' && options.skipTransformations === 'in');
       return skip ? [{ column, kind: '<' }, { column, kind: '>' }] : [{ column, kind: null }];
     });
-    let results: unknown[][][];
-    if (this.store.sqlite) {
-      // The walks' hot read (trace, scan page): statements prepared once, rows as arrays — no query building, no
-      // object per row.
-      const json = JSON.stringify(nodes);
-      results = lookups.map((l) => this.edgeStatement(l.column, l.kind).all(json) as unknown[][]);
-    } else {
-      // One statement, the lookups joined by UNION ALL: one round trip a frontier, not one per index.
-      const parts = lookups.map((l) => {
-        let q = this.store.db.selectFrom('lineage_edge').select([...EDGE_COLUMNS]).where(oneOf(this.store, l.column, nodes));
-        if (l.kind) q = q.where('kind', l.kind, 'transformed_into');
-        return q;
-      });
-      const rows = await parts.slice(1).reduce((all, q) => all.unionAll(q), parts[0]!).execute();
-      results = [rows.map((r) => EDGE_COLUMNS.map((c) => r[c]))];
-    }
+    const texts = lookups.map((l) => `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${inSet(this.store, l.column)}${l.kind ? ` AND kind ${l.kind} 'transformed_into'` : ''}`);
+    const set = setParameter(this.store, nodes);
+    // The walks' hot read (trace, scan page): statements prepared once, rows as arrays. SQLite runs the lookups one by
+    // one (no round trips to save); PostgreSQL as one statement joined by UNION ALL: one round trip a frontier.
+    const results = this.store.sqlite
+      ? await Promise.all(texts.map((text) => preparedRows(this.store, text, [set])))
+      : [await preparedRows(this.store, texts.join(' UNION ALL '), [set])];
     const seen = new Set<string>();
     const out: LineageEdgeRow[] = [];
     for (const rows of results) {
@@ -90,26 +80,15 @@ export class LineageRepository {
     return out;
   }
 
-  /** `SELECT <edge columns> … WHERE column IN (SELECT value FROM json_each(?))`, optionally one side of `transformed_into`. */
-  private edgeStatement(column: 'from_node' | 'to_node' | 'unit', kind: '<' | '>' | null): BetterSqlite3.Statement {
-    return rawStatement(this.store.sqlite!, `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${column} IN (SELECT value FROM json_each(?))${kind ? ` AND kind ${kind} 'transformed_into'` : ''}`);
-  }
-
   /** The events behind edges, by internal row id (the event table's distribution key): no body is read. */
   async listTraceEvents(ids: readonly string[]): Promise<TraceEventRow[]> {
     if (ids.length === 0) return [];
-    // The set as one parameter: one statement text however many events a frontier brings.
-    const rows = await this.store.db
-      .selectFrom('event')
-      .select(['id', 'event_id', 'event_hash', 'event_type', 'biz_step', 'read_point', 'biz_location', 'region', 'category', 'captured_by', 'event_time', 'event_time_zone_offset'])
-      .where(oneOf(this.store, 'id', ids))
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
+    const rows = await preparedRows(this.store, `SELECT ${TRACE_EVENT_COLUMNS} FROM event WHERE ${inSet(this.store, 'id')}`, [setParameter(this.store, ids)]);
+    return (rows as TraceEventTuple[]).map(([id, eventId, hash, eventType, bizStep, readPoint, bizLocation, region, category, capturedBy, eventTime, timeZoneOffset]) => ({
+      id,
       // The served eventID is the client's own, else the hash ID; the hash's 32 bytes give it back without the body.
-      eventId: r.event_id ?? `ni:///sha-256;${Buffer.from(r.event_hash).toString('hex')}?ver=CBV2.0`,
-      eventType: r.event_type, bizStep: r.biz_step, readPoint: r.read_point, bizLocation: r.biz_location, region: r.region,
-      category: r.category, capturedBy: r.captured_by, eventTime: Number(r.event_time), timeZoneOffset: r.event_time_zone_offset,
+      eventId: eventId ?? `ni:///sha-256;${Buffer.from(hash).toString('hex')}?ver=CBV2.0`,
+      eventType, bizStep, readPoint, bizLocation, region, category, capturedBy, eventTime: Number(eventTime), timeZoneOffset,
     }));
   }
 
@@ -120,35 +99,33 @@ export class LineageRepository {
    */
   async listCounterparties(ids: readonly string[], identities: readonly string[]): Promise<Array<{ eventRowId: string; value: string }>> {
     if (ids.length === 0 || identities.length === 0) return [];
-    const rows = await this.store.db
-      .selectFrom('event_ref')
-      .select(['event_id', 'value'])
-      .where(oneOf(this.store, 'value', identities))
-      .where('role', 'in', ['source', 'destination'])
-      .where(oneOf(this.store, 'event_id', ids))
-      .execute();
-    return rows.map((r) => ({ eventRowId: r.event_id, value: r.value }));
+    const rows = await preparedRows(
+      this.store,
+      `SELECT event_id, value FROM event_ref WHERE ${inSet(this.store, 'value', 1)} AND role IN ('source', 'destination') AND ${inSet(this.store, 'event_id', 2)}`,
+      [setParameter(this.store, identities), setParameter(this.store, ids)],
+    );
+    return (rows as Array<[string, string]>).map(([eventRowId, value]) => ({ eventRowId, value }));
   }
 
   /** Names of parties by id or by canonical URI. */
   async listPartyNames(ids: readonly string[], uris: readonly string[]): Promise<Array<{ id: string; uri: string; name: string; region: string }>> {
-    const lookups = (column: 'id' | 'uri', values: readonly string[]) =>
-      values.length === 0 ? [] : this.store.db.selectFrom('party').select(['id', 'uri', 'name', 'region']).where(oneOf(this.store, column, values)).execute();
-    const [byId, byUri] = await Promise.all([lookups('id', ids), lookups('uri', uris)]);
-    return [...byId, ...byUri];
+    const lookup = async (column: 'id' | 'uri', values: readonly string[]) =>
+      values.length === 0 ? [] : (await preparedRows(this.store, `SELECT id, uri, name, region FROM party WHERE ${inSet(this.store, column)}`, [setParameter(this.store, values)])) as Array<[string, string, string, string]>;
+    const [byId, byUri] = await Promise.all([lookup('id', ids), lookup('uri', uris)]);
+    return [...byId, ...byUri].map(([id, uri, name, region]) => ({ id, uri, name, region }));
   }
 
   /** Sites by canonical URI: name, region and owning party. */
   async listSites(uris: readonly string[]): Promise<Array<{ uri: string; name: string; region: string; partyId: string }>> {
     if (uris.length === 0) return [];
-    const rows = await this.store.db.selectFrom('site').select(['uri', 'name', 'region', 'party_id']).where(oneOf(this.store, 'uri', uris)).execute();
-    return rows.map((r) => ({ uri: r.uri, name: r.name, region: r.region, partyId: r.party_id }));
+    const rows = await preparedRows(this.store, `SELECT uri, name, region, party_id FROM site WHERE ${inSet(this.store, 'uri')}`, [setParameter(this.store, uris)]);
+    return (rows as Array<[string, string, string, string]>).map(([uri, name, region, partyId]) => ({ uri, name, region, partyId }));
   }
 
   /** Product names and lines by class URI. */
   async listProducts(classUris: readonly string[]): Promise<Array<{ classUri: string; name: string; category: string }>> {
     if (classUris.length === 0) return [];
-    const rows = await this.store.db.selectFrom('product').select(['class_uri', 'name', 'category']).where(oneOf(this.store, 'class_uri', classUris)).execute();
-    return rows.map((r) => ({ classUri: r.class_uri, name: r.name, category: r.category }));
+    const rows = await preparedRows(this.store, `SELECT class_uri, name, category FROM product WHERE ${inSet(this.store, 'class_uri')}`, [setParameter(this.store, classUris)]);
+    return (rows as Array<[string, string, string]>).map(([classUri, name, category]) => ({ classUri, name, category }));
   }
 }

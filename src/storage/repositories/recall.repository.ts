@@ -2,6 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { RecallNoticeTable, RecallTable } from '../database.ts';
 import { oneOf } from './one-of.ts';
+import { inSet, preparedRows, setParameter } from './raw-select.ts';
 
 export type RecallRow = Selectable<RecallTable>;
 export type RecallNoticeRow = Selectable<RecallNoticeTable>;
@@ -26,16 +27,10 @@ export class RecallRepository {
   /** For each of the units under an open recall, the ids of those recalls. */
   async listOpenRecallsOfUnits(units: readonly string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    for (let i = 0; i < units.length; i += CHUNK) {
-      const rows = await this.store.db
-        .selectFrom('recall_unit as u')
-        .innerJoin('recall as r', 'r.id', 'u.recall_id')
-        .select(['u.unit', 'u.recall_id'])
-        .where('u.unit', 'in', units.slice(i, i + CHUNK))
-        .where('r.status', '=', 'open')
-        .execute();
-      for (const r of rows) out.set(r.unit, [...(out.get(r.unit) ?? []), r.recall_id]);
-    }
+    if (units.length === 0) return out;
+    // Read by every trace and scan page: prepared once, the units as one parameter.
+    const rows = await preparedRows(this.store, `SELECT u.unit, u.recall_id FROM recall_unit u JOIN recall r ON r.id = u.recall_id WHERE ${inSet(this.store, 'u.unit')} AND r.status = 'open'`, [setParameter(this.store, units)]);
+    for (const [unit, recallId] of rows as Array<[string, string]>) out.set(unit, [...(out.get(unit) ?? []), recallId]);
     return out;
   }
 

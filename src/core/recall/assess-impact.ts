@@ -1,5 +1,5 @@
 import { OnHandLedger, QUANTITY_EDGE_KINDS } from '../../domain/trace/quantity-ledger.ts';
-import type { HoldingRepository } from '../../storage/repositories/holding.repository.ts';
+import type { HoldingRepository, LeanMovements } from '../../storage/repositories/holding.repository.ts';
 import { leanHolderNodes, leanHolders, PLACE_IS_FROM } from '../unit-movements.ts';
 import type { RecallRepository } from '../../storage/repositories/recall.repository.ts';
 import { productClassesOf } from '../capture-events.ts';
@@ -51,8 +51,16 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
     for (const e of await recalls.listEdgeEnds(frontier, 'from', ['unpacked', 'in_lot'])) if (add(e.node, e.quantity, e.uom)) next.push(e.node);
     frontier = next;
   }
-  // Forward: what affected units became or went into.
+  // The origins do not depend on the walk: read at the same time (on PostgreSQL, on other connections of the pool).
+  const origins = sharedOrigins(recalls, holdings, codes);
+  origins.catch(() => {}); // awaited below; this keeps a failure from counting as unhandled meanwhile
+  // Forward: what affected units became or went into. Each frontier's movements (lean rows: arrays, only the kinds
+  // that move quantities) are read while the walk looks for the next frontier; every unit is in exactly one frontier.
+  const movementReads: Array<Promise<LeanMovements>> = [];
   for (let frontier = [...affected.keys()]; frontier.length; ) {
+    const read = holdings.readLeanMovements(frontier, QUANTITY_EDGE_KINDS);
+    read.catch(() => {});
+    movementReads.push(read);
     const next: string[] = [];
     for (const e of await recalls.listEdgeEnds(frontier, 'from', FORWARD)) if (add(e.node, e.quantity, e.uom)) next.push(e.node);
     frontier = next;
@@ -61,13 +69,9 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   const unitCodes = [...affected.keys()];
   // Each code names one product class (productClassesOf); classified once per unit, looked up once per class.
   const classOf = unitCodes.map((code) => productClassesOf(code)[0]!);
-  // Independent reads: on PostgreSQL they run at once on connections of the pool.
-  const [productRows, { rows, regionOf }, origins] = await Promise.all([
-    deps.products.listProductsByClassUris([...new Set(classOf)]),
-    // Lean rows (arrays, only the kinds that move quantities), replayed below unit by unit through one reused ledger.
-    holdings.listLeanMovementsOfUnits(unitCodes, QUANTITY_EDGE_KINDS),
-    sharedOrigins(recalls, holdings, codes),
-  ]);
+  const [productRows, movementParts] = await Promise.all([deps.products.listProductsByClassUris([...new Set(classOf)]), Promise.all(movementReads)]);
+  // Replayed below unit by unit through one reused ledger.
+  const { rows, regionOf } = holdings.groupLeanMovements(unitCodes, movementParts);
   const products = new Map(productRows.map((p) => [p.class_uri, p.name]));
   const units = unitCodes.map((code, i) => {
     const { quantity, uom } = affected.get(code)!;
@@ -109,7 +113,7 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   const names = await holdings.partiesByIds([...onHand.keys()]);
   const holders = [...onHand.entries()].map(([partyId, list]) => ({ partyId, name: names.get(partyId)?.name ?? null, region: names.get(partyId)?.region ?? null, onHand: list }));
 
-  return { units, holders, regions: [...regions].sort(), sold: [...sold.values()], origins, truncated };
+  return { units, holders, regions: [...regions].sort(), sold: [...sold.values()], origins: await origins, truncated };
 }
 
 /** The origins (units with nothing upstream) each recalled code leads back to, kept where every code shares them. */

@@ -118,6 +118,15 @@ export class HoldingRepository {
    *   WHERE unit IN (SELECT value FROM json_each(?)) AND +kind IN (…)`; PostgreSQL: `unit = ANY($1)`, rows as arrays.
    */
   async listLeanMovementsOfUnits(units: readonly string[], kinds: readonly string[]): Promise<LeanMovements> {
+    return this.groupLeanMovements(units, [await this.readLeanMovements(units, kinds)]);
+  }
+
+  /**
+   * The reading half of {@link listLeanMovementsOfUnits}, for some of the units: a walk reads each frontier's movements
+   * while it looks for the next (on PostgreSQL the reads overlap), then {@link groupLeanMovements} puts the parts in
+   * the order the whole read gives.
+   */
+  async readLeanMovements(units: readonly string[], kinds: readonly string[]): Promise<LeanMovements> {
     if (units.length === 0) return { rows: [], regionOf: new Map() };
     const aboutKinds = kinds.filter((k) => k !== 'packed' && k !== 'unpacked');
     const intoKinds = kinds.filter((k) => k === 'packed' || k === 'unpacked');
@@ -159,6 +168,16 @@ export class HoldingRepository {
     }
     const regionOf = new Map<string, string | null>();
     for (const [id, e] of await this.eventsOf([...new Set(read.map((r) => r[4]))], false)) regionOf.set(id, e.region);
+    return { rows: read, regionOf };
+  }
+
+  /**
+   * Rows of `units` read in parts ({@link readLeanMovements} of disjoint subsets that together cover them), in the
+   * order {@link listLeanMovementsOfUnits} gives; rows whose event was not found are left out.
+   */
+  groupLeanMovements(units: readonly string[], parts: readonly LeanMovements[]): LeanMovements {
+    const read = parts.length === 1 ? parts[0]!.rows : parts.flatMap((p) => p.rows);
+    const regionOf = parts.length === 1 ? parts[0]!.regionOf : new Map(parts.flatMap((p) => [...p.regionOf]));
 
     // Group by unit in output order (a counting sort: no array per unit), then order each unit's few rows by time.
     const ordinal = new Map<string, number>();

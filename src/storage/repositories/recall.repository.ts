@@ -88,42 +88,36 @@ export class RecallRepository {
    */
   async listEdgeEnds(nodes: readonly string[], side: 'from' | 'to', kinds: readonly string[]): Promise<Array<{ node: string; quantity: number | null; uom: string | null }>> {
     if (nodes.length === 0 || kinds.length === 0) return [];
-    const far = sql.ref(side === 'from' ? 'to_node' : 'from_node');
-    const list = sql.join([...kinds].map((k) => sql.lit(k)));
+    const far = side === 'from' ? 'to_node' : 'from_node';
+    const list = kinds.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
     // Packing or association leads from a child to its container, whose quantity is not the child's: left unknown.
-    const toContainer = side === 'from' ? sql`kind IN ('packed', 'associated')` : sql`FALSE`;
-    const quantity = sql`CASE WHEN ${toContainer} THEN NULL ELSE quantity END AS quantity, CASE WHEN ${toContainer} THEN NULL ELSE uom END AS uom`;
-    const inFrontier = oneOf(this.store, side === 'from' ? 'from_node' : 'to_node', nodes);
-    let query;
+    const toContainer = side === 'from' ? `kind IN ('packed', 'associated')` : 'FALSE';
+    const quantity = `CASE WHEN ${toContainer} THEN NULL ELSE quantity END, CASE WHEN ${toContainer} THEN NULL ELSE uom END`;
+    const inFrontier = inSet(this.store, side === 'from' ? 'from_node' : 'to_node');
+    const sqlite = this.store.dialect === 'sqlite';
+    let text: string;
     if (nodes.length < LARGE_FRONTIER) {
-      query = sql<EndRow>`SELECT DISTINCT ${far} AS node, ${quantity} FROM lineage_edge
-        WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`;
-    } else if (this.store.dialect === 'sqlite') {
+      text = `SELECT DISTINCT ${far}, ${quantity} FROM lineage_edge WHERE ${inFrontier} AND kind IN (${list}) AND ${sqlite ? '+' : ''}unit = '' AND from_node <> to_node`;
+    } else if (sqlite) {
       // A large frontier has a few edges per node: one index seek per node, the kinds checked on the row (`+kind`),
       // rather than a seek per node and kind.
-      query = sql<EndRow>`SELECT DISTINCT ${far} AS node, ${quantity} FROM lineage_edge
-        WHERE ${inFrontier} AND +kind IN (${list}) AND +unit = '' AND from_node <> to_node`;
+      text = `SELECT DISTINCT ${far}, ${quantity} FROM lineage_edge WHERE ${inFrontier} AND +kind IN (${list}) AND +unit = '' AND from_node <> to_node`;
     } else {
       // The same on PostgreSQL: OFFSET 0 keeps the kinds out of the index condition, where each node × kind pair
       // would be one more descent of the index.
-      query = sql<EndRow>`SELECT DISTINCT node, ${quantity} FROM (
+      text = `SELECT DISTINCT node, ${quantity} FROM (
           SELECT ${far} AS node, kind, quantity, uom FROM lineage_edge WHERE ${inFrontier} AND unit = '' AND from_node <> to_node OFFSET 0
         ) e WHERE kind IN (${list})`;
     }
-    const { rows } = await query.execute(this.store.db);
-    return rows.map((r) => ({ node: r.node, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom }));
+    // Rows as arrays from a statement prepared once: a frontier of 100,000 ends is 100,000 rows.
+    const rows = (await preparedRows(this.store, text, [setParameter(this.store, nodes)])) as Array<[string, number | string | null, string | null]>;
+    return rows.map(([node, q, uom]) => ({ node, quantity: q === null ? null : Number(q), uom }));
   }
 
   /** `unit = ''` (edges between units), kept out of SQLite's index choice: its unit index would cost a row lookup. */
   private noUnit() {
     return this.store.dialect === 'sqlite' ? sql<boolean>`+unit = ''` : sql<boolean>`unit = ''`;
   }
-}
-
-interface EndRow {
-  node: string;
-  quantity: number | null;
-  uom: string | null;
 }
 
 /** Frontiers of this many nodes and more check edge kinds on the row instead of seeking each kind in the index. */

@@ -193,13 +193,20 @@ class Walker {
   /** Event reads the walk did not wait for (see {@link walk}). */
   private readonly loads: Array<Promise<void>> = [];
   truncated = false;
+  /** A firm's: the types it is named under as a source or destination, read once, beside the first edges. */
+  private readonly counterpartyTypes?: Promise<string[]>;
 
   constructor(
     private readonly lineage: LineageRepository,
     private readonly policy: Policy,
     private readonly maxDepth: number,
     private readonly nodeCap: number,
-  ) {}
+  ) {
+    if (policy.visibility.kind === 'party') {
+      this.counterpartyTypes = lineage.listCounterpartyTypes(policy.visibility.identities);
+      this.counterpartyTypes.catch(() => {}); // awaited by the first event read; not unhandled meanwhile
+    }
+  }
 
   /** One direction from the root, frontier by frontier: each step is one batch of indexed lookups. */
   async walk(root: string, dir: 'back' | 'forward'): Promise<void> {
@@ -363,7 +370,7 @@ class Walker {
     // Independent reads: on PostgreSQL they overlap.
     const [events, counterparties] = await Promise.all([
       this.lineage.listTraceEvents(missing),
-      v.kind === 'party' ? this.lineage.listCounterparties(missing, v.identities) : [],
+      v.kind === 'party' ? this.counterpartyTypes!.then((types) => this.lineage.listCounterparties(missing, v.identities, types)) : [],
     ]);
     const counter = new Map<string, string[]>();
     if (v.kind === 'party') {

@@ -71,7 +71,7 @@ for (const dialect of testDialects()) {
       const foodDrug = await t.party({ name: '惠州市食药监局', kind: 'regulator', region: '441300', department: 'food-drug', regions: ['441300'] });
       const noQuery = await t.party({ name: '只采集', kind: 'producer', region: '441302' }, ['capture']);
       Object.assign(key, {
-        farm: farm.key, slaughter: slaughter.key, retailer: retailer.key, market: market.key, dairy: dairy.key, stranger: stranger.key,
+        farm: farm.key, slaughter: slaughter.key, retailer: retailer.key, market: market.key, dairy: dairy.key, canteen: canteen.key, stranger: stranger.key,
         agri: agri.key, agriHuicheng: agriHuicheng.key, foodDrug: foodDrug.key, noQuery: noQuery.key,
       });
       PIG = makeLocalCode({ issuerUscc: farm.uscc, category: 'pig', code: '20261101' });
@@ -214,6 +214,25 @@ for (const dialect of testDialects()) {
       assert.deepEqual(none.json().edges, []);
       assert.deepEqual(none.json().timeline, []);
       assert.deepEqual(none.json().nodes.map((n: { id: string }) => n.id), [PIG]);
+    });
+
+    test('a firm named as a source or destination under a type of the sender’s own sees that event; others do not', async () => {
+      // Visibility reads the identifier index by (identity, role, type, event): a type outside the CBV's three must
+      // be found too.
+      const X = `https://id.gs1.org/01/0${MILK_GTIN}/10/ZX9`;
+      alias.set(X, 'X');
+      const idOf = (a: string) => [...alias].find(([, n]) => n === a)![0];
+      const consignee = 'https://ns.example.com/sdt/consignee';
+      await capture('dairy', [
+        ev(18, 'ObjectEvent', { action: 'ADD', bizStep: 'commissioning', quantityList: [q(X, 100, 'KGM')] }),
+        ev(19, 'ObjectEvent', {
+          action: 'OBSERVE', bizStep: 'shipping', quantityList: [q(X, 100, 'KGM')],
+          sourceList: [{ type: consignee, source: idOf('D') }], destinationList: [{ type: consignee, destination: idOf('Y') }],
+        }),
+      ]);
+      // The canteen: the shipment naming it, and one step back (the commissioning it did not see).
+      assert.deepEqual(await edges('canteen', X), ['E18 commissioned X>X [X] 100KGM', 'E19 shipped D>Y [X] 100KGM']);
+      assert.deepEqual(await edges('market', X), []);
     });
 
     test('a regulator sees everything in its department’s product lines and regions', async () => {

@@ -3,7 +3,7 @@
  *
  * A kept store is the scaled Huizhou demo (`suyuan demo --scale`, seed 1, built through the capture use cases) plus
  * whatever its benchmark adds (`recipe.extend`: the trace bench's 100,000-unit fan-out, the resolve bench's list of
- * serialised units), analysed afterwards on PostgreSQL as autovacuum would. Kept under bench/results/stores/<key>/
+ * serialised units), vacuumed and analysed afterwards on PostgreSQL as autovacuum would. Kept under bench/results/stores/<key>/
  * (git-ignored): on SQLite the data folder itself; on PostgreSQL a database of that name. The key names the purpose,
  * the dialect, the number of demo events and a hash of the migrations, the demo generator and the recipe's own source
  * files, so a schema or generator change builds a new store. An interrupted build resumes (the demo generator resumes
@@ -150,8 +150,9 @@ async function build(dialect: StoreDialect, dir: string, dbName: string, recipe:
     bar.end(`${fmt(result.events)} events in ${fmt(result.durationMs / 1000)} s${result.resumed ? ' (resumed)' : ''}`);
     events = result.events;
     if (recipe.extend) extra = await recipe.extend(deps, partial);
-    // A freshly bulk-loaded PostgreSQL has no planner statistics until autovacuum gets to it; a store in service has.
-    if (dialect === 'postgres') await sql`ANALYZE`.execute(deps.store.db);
+    // A freshly bulk-loaded PostgreSQL has neither planner statistics nor a visibility map (index-only scans) until
+    // autovacuum gets to it (it vacuums insert-only tables too, since PostgreSQL 13); a store in service has both.
+    if (dialect === 'postgres') await sql`VACUUM ANALYZE`.execute(deps.store.db);
   } finally {
     await deps.close();
   }

@@ -10,6 +10,7 @@ import { recallMigration } from './migrations/0003-recall.ts';
 import { publicParticipationMigration } from './migrations/0004-public-participation.ts';
 import { quantityAnomalyMigration } from './migrations/0005-quantity-anomaly.ts';
 import { eventPlacesMigration } from './migrations/0006-event-places.ts';
+import { coveringLineageIndexesMigration } from './migrations/0007-covering-lineage-indexes.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -153,6 +154,7 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0004-public-participation': publicParticipationMigration(store.dialect),
     '0005-quantity-anomaly': quantityAnomalyMigration(),
     '0006-event-places': eventPlacesMigration(),
+    '0007-covering-lineage-indexes': coveringLineageIndexesMigration(store.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { testDialects } from '../support/stores.ts';
+import { createTestApp } from '../support/test-app.ts';
+
+const EDGE_COLUMNS = 'from_node, to_node, kind, unit, event_id, event_time, party_id, quantity, uom';
+
+// A walk's lookups by to_node and by unit must not cost a table read per edge (migration 0007): on a store larger than
+// memory each such read is a random read from disk.
+for (const dialect of testDialects()) {
+  test(`the walk's lookups by to_node and by unit are answered from the index alone on ${dialect}`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      if (dialect === 'sqlite') {
+        const plan = (where: string) =>
+          (t.deps.store.sqlite!.prepare(`EXPLAIN QUERY PLAN SELECT ${EDGE_COLUMNS} FROM lineage_edge WHERE ${where}`).all('["x","y"]') as Array<{ detail: string }>)
+            .map((r) => r.detail).join(' | ');
+        assert.match(plan(`unit IN (SELECT value FROM json_each(?))`), /USING COVERING INDEX lineage_edge_unit/);
+        assert.match(plan(`to_node IN (SELECT value FROM json_each(?)) AND kind < 'transformed_into'`), /USING COVERING INDEX lineage_edge_to/);
+        assert.match(plan(`to_node IN (SELECT value FROM json_each(?))`), /USING COVERING INDEX lineage_edge_to/);
+      } else {
+        const { rows } = await sql<{ indexname: string; indexdef: string }>`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'lineage_edge'`.execute(t.deps.store.db);
+        const def = (name: string) => rows.find((r) => r.indexname === name)?.indexdef ?? '';
+        // Every edge column is in the index, as a key or an INCLUDE column.
+        for (const name of ['lineage_edge_to', 'lineage_edge_unit']) {
+          for (const column of EDGE_COLUMNS.split(', ')) assert.match(def(name), new RegExp(`\\b${column}\\b`), `${name} holds ${column}: ${def(name)}`);
+        }
+        assert.match(def('lineage_edge_to'), /\(to_node, kind, from_node\) INCLUDE/);
+        assert.match(def('lineage_edge_unit'), /\(unit\) INCLUDE/);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+}

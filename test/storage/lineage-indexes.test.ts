@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testDialects } from '../support/stores.ts';
+import { openDatabase } from '../../src/storage/open-database.ts';
 import { createTestApp } from '../support/test-app.ts';
 
 const EDGE_COLUMNS = 'from_node, to_node, kind, unit, event_id, event_time, party_id, quantity, uom';
@@ -28,6 +29,31 @@ for (const dialect of testDialects()) {
         }
         assert.match(def('lineage_edge_to'), /\(to_node, kind, from_node\) INCLUDE/);
         assert.match(def('lineage_edge_unit'), /\(unit\) INCLUDE/);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+}
+
+for (const dialect of testDialects()) {
+  test(`migration 0007 runs again cleanly after a kill left it half done on ${dialect}`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      // What a process killed while the second index was built leaves: the first rebuilt, the second gone, the
+      // migration not recorded.
+      await sql`DROP INDEX lineage_edge_unit`.execute(t.deps.store.db);
+      await sql`DELETE FROM kysely_migration WHERE name = '0007-covering-lineage-indexes'`.execute(t.deps.store.db);
+      const again = await openDatabase({ dataDir: t.target.dataDir, databaseUrl: t.target.databaseUrl });
+      try {
+        const names = dialect === 'sqlite'
+          ? (again.sqlite!.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lineage_edge'`).all() as Array<{ name: string }>).map((r) => r.name)
+          : (await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE tablename = 'lineage_edge'`.execute(again.db)).rows.map((r) => r.indexname);
+        assert.ok(names.includes('lineage_edge_unit') && names.includes('lineage_edge_to'), names.join(', '));
+        const done = await sql<{ name: string }>`SELECT name FROM kysely_migration WHERE name = '0007-covering-lineage-indexes'`.execute(again.db);
+        assert.equal(done.rows.length, 1);
+      } finally {
+        await again.close();
       }
     } finally {
       await t.close();

@@ -1,6 +1,6 @@
 import type { Store } from '../open-database.ts';
 import { oneOf } from './one-of.ts';
-import { rawStatement } from './raw-select.ts';
+import { inSet, preparedRows, setParameter, sqlLiterals } from './raw-select.ts';
 
 /** One movement of a unit, from the lineage edges that are about it, with what the quantity ledger needs. */
 export interface UnitMovement {
@@ -130,36 +130,32 @@ export class HoldingRepository {
     if (units.length === 0) return { rows: [], regionOf: new Map() };
     const aboutKinds = kinds.filter((k) => k !== 'packed' && k !== 'unpacked');
     const intoKinds = kinds.filter((k) => k === 'packed' || k === 'unpacked');
-    const lit = (list: readonly string[]) => list.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
     const ends = `CASE WHEN from_node = unit THEN NULL ELSE from_node END, CASE WHEN to_node = unit THEN NULL ELSE to_node END`;
     const columns = `event_id, event_time, party_id`;
     const sqlite = this.store.dialect === 'sqlite';
     // SQLite: `+kind` keeps the kinds off the index choice (the unit index, one seek per unit); both: the set is one parameter.
-    const inSet = (column: string) => (sqlite ? `${column} IN (SELECT value FROM json_each(?))` : `${column} = ANY((SELECT $1::text[])::text[])`);
     const statements: string[] = [];
     // SQLite gives each row's unit as its position in the parameter (json_each's key), put back as the caller's own
     // string: 100,000 units read back as text were 100,000 strings made for nothing.
     if (aboutKinds.length) {
       statements.push(sqlite
-        ? `SELECT k.key, e.kind, ${ends.replace(/(from_node|to_node|unit)/g, 'e.$1')}, e.event_id, e.event_time, e.party_id, e.quantity, e.uom FROM json_each(?) AS k JOIN lineage_edge AS e ON e.unit = k.value WHERE +e.kind IN (${lit(aboutKinds)})`
-        : `SELECT unit, kind, ${ends}, ${columns}, quantity, uom FROM lineage_edge WHERE ${inSet('unit')} AND kind IN (${lit(aboutKinds)})`);
+        ? `SELECT k.key, e.kind, ${ends.replace(/(from_node|to_node|unit)/g, 'e.$1')}, e.event_id, e.event_time, e.party_id, e.quantity, e.uom FROM json_each(?) AS k JOIN lineage_edge AS e ON e.unit = k.value WHERE +e.kind IN (${sqlLiterals(aboutKinds)})`
+        : `SELECT unit, kind, ${ends}, ${columns}, quantity, uom FROM lineage_edge WHERE ${inSet(this.store, 'unit')} AND kind IN (${sqlLiterals(aboutKinds)})`);
     }
     if (intoKinds.length) {
       // One index descent per unit for both kinds (checked on the row), and one row per unit and event: packing 100
       // children into a case is 100 edges into it, of which the first child's (in from_node order) stands for them.
       // SQLite takes the other columns from the row where min() is found; an unpacking has one edge per unit anyway.
       statements.push(sqlite
-        ? `SELECT k.key, e.kind, NULL, NULL, e.event_id, e.event_time, e.party_id, NULL, e.uom, min(e.from_node) FROM json_each(?) AS k JOIN lineage_edge AS e ON e.to_node = k.value WHERE +e.kind IN (${lit(intoKinds)}) AND +e.unit = '' GROUP BY k.key, e.kind, e.event_id`
+        ? `SELECT k.key, e.kind, NULL, NULL, e.event_id, e.event_time, e.party_id, NULL, e.uom, min(e.from_node) FROM json_each(?) AS k JOIN lineage_edge AS e ON e.to_node = k.value WHERE +e.kind IN (${sqlLiterals(intoKinds)}) AND +e.unit = '' GROUP BY k.key, e.kind, e.event_id`
         : `SELECT to_node, kind, NULL, NULL, event_id, min(event_time), min(party_id), NULL::real, (array_agg(uom ORDER BY from_node))[1] FROM (
-            SELECT to_node, kind, from_node, event_id, event_time, party_id, uom FROM lineage_edge WHERE ${inSet('to_node')} AND unit = '' OFFSET 0
-          ) e WHERE kind IN (${lit(intoKinds)}) GROUP BY to_node, kind, event_id`);
+            SELECT to_node, kind, from_node, event_id, event_time, party_id, uom FROM lineage_edge WHERE ${inSet(this.store, 'to_node')} AND unit = '' OFFSET 0
+          ) e WHERE kind IN (${sqlLiterals(intoKinds)}) GROUP BY to_node, kind, event_id`);
     }
     const read: LeanMovement[] = [];
-    const json = sqlite ? JSON.stringify(units) : '';
+    const set = setParameter(this.store, units);
     // PostgreSQL runs the two reads at once, on two connections of the pool (each is a few hundred ms for 100,000 units).
-    const results = sqlite
-      ? statements.map((text) => rawStatement(this.store.sqlite!, text).all(json) as LeanMovement[])
-      : await Promise.all(statements.map(async (text) => (await this.store.pool!.query<LeanMovement>({ text, values: [units], rowMode: 'array' })).rows));
+    const results = await Promise.all(statements.map((text) => preparedRows(this.store, text, [set]) as Promise<LeanMovement[]>));
     for (const rows of results) {
       for (const r of rows) {
         if (sqlite) r[0] = units[r[0] as unknown as number]!;

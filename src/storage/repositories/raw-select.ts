@@ -57,6 +57,11 @@ export function inSet(store: Store, column: string, n = 1): string {
   return store.sqlite ? `${column} IN (SELECT value FROM json_each(?))` : `${column} = ANY((SELECT $${n}::text[])::text[])`;
 }
 
+/** Fixed words (edge kinds) as SQL string literals for a statement's text, e.g. `'packed', 'unpacked'`. */
+export function sqlLiterals(words: readonly string[]): string {
+  return words.map((w) => `'${w.replace(/'/g, "''")}'`).join(', ');
+}
+
 /** The set as {@link inSet} takes it: JSON text on SQLite, an array on PostgreSQL. */
 export function setParameter(store: Store, values: readonly string[]): unknown {
   return store.sqlite ? JSON.stringify(values) : values;

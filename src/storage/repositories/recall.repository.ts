@@ -2,7 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { RecallNoticeTable, RecallTable } from '../database.ts';
 import { oneOf } from './one-of.ts';
-import { inSet, preparedRows, setParameter } from './raw-select.ts';
+import { inSet, preparedRows, setParameter, sqlLiterals } from './raw-select.ts';
 
 export type RecallRow = Selectable<RecallTable>;
 export type RecallNoticeRow = Selectable<RecallNoticeTable>;
@@ -76,7 +76,7 @@ export class RecallRepository {
       .select(['from_node', 'to_node', 'kind', 'quantity', 'uom'])
       .where(oneOf(this.store, side === 'from' ? 'from_node' : 'to_node', nodes))
       .where('kind', 'in', [...kinds])
-      .where(this.noUnit())
+      .where(sql<boolean>`${sql.raw(this.noUnit())}`)
       .execute();
     return rows.map((r) => ({ from: r.from_node, to: r.to_node, kind: r.kind, quantity: r.quantity === null ? null : Number(r.quantity), uom: r.uom }));
   }
@@ -89,19 +89,18 @@ export class RecallRepository {
   async listEdgeEnds(nodes: readonly string[], side: 'from' | 'to', kinds: readonly string[]): Promise<Array<{ node: string; quantity: number | null; uom: string | null }>> {
     if (nodes.length === 0 || kinds.length === 0) return [];
     const far = side === 'from' ? 'to_node' : 'from_node';
-    const list = kinds.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
+    const list = sqlLiterals(kinds);
     // Packing or association leads from a child to its container, whose quantity is not the child's: left unknown.
     const toContainer = side === 'from' ? `kind IN ('packed', 'associated')` : 'FALSE';
     const quantity = `CASE WHEN ${toContainer} THEN NULL ELSE quantity END, CASE WHEN ${toContainer} THEN NULL ELSE uom END`;
     const inFrontier = inSet(this.store, side === 'from' ? 'from_node' : 'to_node');
-    const sqlite = this.store.dialect === 'sqlite';
     let text: string;
     if (nodes.length < LARGE_FRONTIER) {
-      text = `SELECT DISTINCT ${far}, ${quantity} FROM lineage_edge WHERE ${inFrontier} AND kind IN (${list}) AND ${sqlite ? '+' : ''}unit = '' AND from_node <> to_node`;
-    } else if (sqlite) {
+      text = `SELECT DISTINCT ${far}, ${quantity} FROM lineage_edge WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`;
+    } else if (this.store.dialect === 'sqlite') {
       // A large frontier has a few edges per node: one index seek per node, the kinds checked on the row (`+kind`),
       // rather than a seek per node and kind.
-      text = `SELECT DISTINCT ${far}, ${quantity} FROM lineage_edge WHERE ${inFrontier} AND +kind IN (${list}) AND +unit = '' AND from_node <> to_node`;
+      text = `SELECT DISTINCT ${far}, ${quantity} FROM lineage_edge WHERE ${inFrontier} AND +kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`;
     } else {
       // The same on PostgreSQL: OFFSET 0 keeps the kinds out of the index condition, where each node × kind pair
       // would be one more descent of the index.
@@ -115,8 +114,8 @@ export class RecallRepository {
   }
 
   /** `unit = ''` (edges between units), kept out of SQLite's index choice: its unit index would cost a row lookup. */
-  private noUnit() {
-    return this.store.dialect === 'sqlite' ? sql<boolean>`+unit = ''` : sql<boolean>`unit = ''`;
+  private noUnit(): string {
+    return this.store.dialect === 'sqlite' ? `+unit = ''` : `unit = ''`;
   }
 }
 

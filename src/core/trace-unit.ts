@@ -8,6 +8,7 @@ import { requireScope } from './authenticate.ts';
 import { productClassesOf } from './capture-events.ts';
 import type { Deps } from './deps.ts';
 import { recordAudit } from './record-audit.ts';
+import { startedEarly } from './started-early.ts';
 import { eventVisibilityFor, withinRegulatorScope } from './visibility.ts';
 
 export type TraceDirection = 'back' | 'forward' | 'both';
@@ -190,8 +191,6 @@ class Walker {
   private readonly visible = new Map<string, boolean>();
   /** Each event asked for → the read that brings it (done or on the way): the two directions may want the same one. */
   private readonly eventReads = new Map<string, Promise<void>>();
-  /** Event reads the walk did not wait for (see {@link walk}). */
-  private readonly loads: Array<Promise<void>> = [];
   truncated = false;
   /** A firm's: the types it is named under as a source or destination, read once, beside the first edges. */
   private readonly counterpartyTypes?: Promise<string[]>;
@@ -203,8 +202,7 @@ class Walker {
     private readonly nodeCap: number,
   ) {
     if (policy.visibility.kind === 'party') {
-      this.counterpartyTypes = lineage.listCounterpartyTypes(policy.visibility.identities);
-      this.counterpartyTypes.catch(() => {}); // awaited by the first event read; not unhandled meanwhile
+      this.counterpartyTypes = startedEarly(lineage.listCounterpartyTypes(policy.visibility.identities));
     }
   }
 
@@ -220,13 +218,8 @@ class Walker {
       const rows = await this.lineage.listEdgesTouching(frontier, { skipTransformations: dir === 'back' ? 'out' : 'in' });
       // Whoever sees every event walks by the edges alone: its events are read beside the next frontier's edges (on
       // PostgreSQL, one round trip a frontier instead of two). Any other caller's next step depends on them.
-      const load = this.loadEvents(rows);
-      if (this.policy.visibility.kind === 'all') {
-        load.catch(() => {}); // awaited in settled(); this only keeps a failure from counting as unhandled meanwhile
-        this.loads.push(load);
-      } else {
-        await load;
-      }
+      const load = startedEarly(this.loadEvents(rows));
+      if (this.policy.visibility.kind !== 'all') await load;
       const touching = new Map<string, LineageEdgeRow[]>();
       const touch = (node: string, e: LineageEdgeRow) => {
         const list = touching.get(node);
@@ -343,9 +336,9 @@ class Walker {
     return null;
   }
 
-  /** Waits for the event reads the walk did not wait for. */
+  /** Waits for every event read, those the walk did not wait for included. */
   async settled(): Promise<void> {
-    await Promise.all(this.loads);
+    await Promise.all(new Set(this.eventReads.values()));
   }
 
   /** Loads the events behind `rows`, reading only those no earlier read brought or is bringing. */

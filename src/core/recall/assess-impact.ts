@@ -4,6 +4,7 @@ import { leanHolderNodes, leanHolders, PLACE_IS_FROM } from '../unit-movements.t
 import type { RecallRepository } from '../../storage/repositories/recall.repository.ts';
 import { productClassesOf } from '../capture-events.ts';
 import type { Deps } from '../deps.ts';
+import { startedEarly } from '../started-early.ts';
 
 /** What a recall reaches (issue 3 §4). */
 export interface RecallImpact {
@@ -52,15 +53,12 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
     frontier = next;
   }
   // The origins do not depend on the walk: read at the same time (on PostgreSQL, on other connections of the pool).
-  const origins = sharedOrigins(recalls, holdings, codes);
-  origins.catch(() => {}); // awaited below; this keeps a failure from counting as unhandled meanwhile
+  const origins = startedEarly(sharedOrigins(recalls, holdings, codes));
   // Forward: what affected units became or went into. Each frontier's movements (lean rows: arrays, only the kinds
   // that move quantities) are read while the walk looks for the next frontier; every unit is in exactly one frontier.
   const movementReads: Array<Promise<LeanMovements>> = [];
   for (let frontier = [...affected.keys()]; frontier.length; ) {
-    const read = holdings.readLeanMovements(frontier, QUANTITY_EDGE_KINDS);
-    read.catch(() => {});
-    movementReads.push(read);
+    movementReads.push(startedEarly(holdings.readLeanMovements(frontier, QUANTITY_EDGE_KINDS)));
     const next: string[] = [];
     for (const e of await recalls.listEdgeEnds(frontier, 'from', FORWARD)) if (add(e.node, e.quantity, e.uom)) next.push(e.node);
     frontier = next;

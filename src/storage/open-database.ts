@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, type DialectAdapter, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import { initialMigration } from './migrations/0001-initial.ts';
 import { lineageAndLedgerMigration } from './migrations/0002-lineage-and-ledger.ts';
@@ -36,6 +36,8 @@ export interface OpenDatabaseOptions {
    * on stderr.
    */
   onConnectionLost?: (err: Error) => void;
+  /** The migrations to bring the store up to: the platform's own ({@link storeMigrations}) unless a test says otherwise. */
+  migrations?: Record<string, Migration>;
 }
 
 /** How long close() waits for PostgreSQL connections to finish closing before it gives up waiting. */
@@ -48,8 +50,30 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
   const onConnectionLost = options.onConnectionLost ?? ((err) => process.stderr.write(`suyuan: a PostgreSQL connection was lost (${err.message}); a new one opens on the next query\n`));
   const store = options.databaseUrl ? openPostgres(options.databaseUrl, onConnectionLost) : openSqlite(options.dataDir);
-  await migrateToLatest(store);
+  try {
+    await migrateToLatest(store, options.migrations ?? storeMigrations(store.dialect));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   return store;
+}
+
+/**
+ * SQLite's DDL is transactional, but Kysely's SQLite adapter says it is not, so its migrator would run each migration
+ * statement by statement: a process killed while a migration ran left it half applied and unrecorded, and the next
+ * start failed on what was already there. Said truthfully, the migrator wraps the migrations in a transaction.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 function openSqlite(dataDir: string): Store {
@@ -71,7 +95,7 @@ function openSqlite(dataDir: string): Store {
   // and each page is then copied back once instead of once per commit. journal_size_limit keeps the file bounded.
   sqlite.pragma('wal_autocheckpoint = 16384');
   sqlite.pragma('journal_size_limit = 134217728');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -146,16 +170,24 @@ function allConnectionsClosed(pool: pg.Pool): Promise<void> {
   });
 }
 
-async function migrateToLatest(store: Store): Promise<void> {
-  const migrations: Record<string, Migration> = {
-    '0001-initial': initialMigration(store.dialect),
-    '0002-lineage-and-ledger': lineageAndLedgerMigration(store.dialect),
+/** The platform's schema, migration by migration, in the order their names sort. */
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(dialect),
+    '0002-lineage-and-ledger': lineageAndLedgerMigration(dialect),
     '0003-recall': recallMigration(),
-    '0004-public-participation': publicParticipationMigration(store.dialect),
+    '0004-public-participation': publicParticipationMigration(dialect),
     '0005-quantity-anomaly': quantityAnomalyMigration(),
     '0006-event-places': eventPlacesMigration(),
-    '0007-covering-lineage-indexes': coveringLineageIndexesMigration(store.dialect),
+    '0007-covering-lineage-indexes': coveringLineageIndexesMigration(dialect),
   };
+}
+
+/**
+ * Runs the pending migrations in one transaction on either store, recorded in `kysely_migration` in that same
+ * transaction: a process killed part-way leaves the schema as it was, and the next start runs them again.
+ */
+async function migrateToLatest(store: Store, migrations: Record<string, Migration>): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -10,6 +10,7 @@ export interface Database {
   capture_job: CaptureJobTable;
   event: EventTable;
   event_ref: EventRefTable;
+  event_viewer: EventViewerTable;
   audit_log: AuditLogTable;
   setting: SettingTable;
   lineage_edge: LineageEdgeTable;
@@ -311,6 +312,13 @@ export interface EventTable {
 }
 
 /** One row per identifier an event names, for queries and visibility (role: epc, parent, child, input, output, epc_class, …). */
+/** A party or identifier that makes an event visible to a firm, by event time (migration 0008). */
+export interface EventViewerTable {
+  viewer: string;
+  event_time: number;
+  event_id: string;
+}
+
 export interface EventRefTable {
   event_id: string;
   role: string;

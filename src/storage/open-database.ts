@@ -11,6 +11,7 @@ import { publicParticipationMigration } from './migrations/0004-public-participa
 import { quantityAnomalyMigration } from './migrations/0005-quantity-anomaly.ts';
 import { eventPlacesMigration } from './migrations/0006-event-places.ts';
 import { coveringLineageIndexesMigration } from './migrations/0007-covering-lineage-indexes.ts';
+import { eventViewerMigration } from './migrations/0008-event-viewer.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -180,6 +181,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0005-quantity-anomaly': quantityAnomalyMigration(),
     '0006-event-places': eventPlacesMigration(),
     '0007-covering-lineage-indexes': coveringLineageIndexesMigration(dialect),
+    '0008-event-viewer': eventViewerMigration(dialect),
   };
 }
 

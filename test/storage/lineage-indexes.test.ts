@@ -40,10 +40,11 @@ for (const dialect of testDialects()) {
   test(`migration 0007 runs again cleanly after a kill left it half done on ${dialect}`, async () => {
     const t = await createTestApp(dialect);
     try {
-      // What a process killed while the second index was built leaves: the first rebuilt, the second gone, the
-      // migration not recorded.
+      // What a version that ran migrations statement by statement (before they ran in one transaction, and before
+      // 0008) left when killed while 0007 built its second index: the first rebuilt, the second gone, 0007 not recorded.
       await sql`DROP INDEX lineage_edge_unit`.execute(t.deps.store.db);
-      await sql`DELETE FROM kysely_migration WHERE name = '0007-covering-lineage-indexes'`.execute(t.deps.store.db);
+      await sql`DROP TABLE event_viewer`.execute(t.deps.store.db);
+      await sql`DELETE FROM kysely_migration WHERE name IN ('0007-covering-lineage-indexes', '0008-event-viewer')`.execute(t.deps.store.db);
       const again = await openDatabase({ dataDir: t.target.dataDir, databaseUrl: t.target.databaseUrl });
       try {
         const names = dialect === 'sqlite'

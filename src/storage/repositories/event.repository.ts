@@ -4,6 +4,8 @@ import type { Store } from '../open-database.ts';
 import type { AuditLogTable, CaptureJobTable, Database, EventTable } from '../database.ts';
 import type { LineageEdge } from '../../domain/trace/lineage-edge.ts';
 import { appendLedgerPostgres, appendLedgerSqlite, type LedgerEntry } from './ledger.repository.ts';
+import { oneOf } from './one-of.ts';
+import { preparedRows } from './raw-select.ts';
 
 export type EventRow = Selectable<EventTable>;
 export type CaptureJobRow = Selectable<CaptureJobTable>;
@@ -139,6 +141,7 @@ export class EventRepository {
           storedIds.add(r.id);
           ledger.push({ eventId: r.id, hashId: hashIdOf(r.event_hash) });
           for (const ref of e.refs) stmts.ref.run(r.id, ref.role, ref.type, ref.value);
+          for (const viewer of viewersOf(e)) stmts.viewer.run(viewer, r.event_time, r.id);
           for (const l of e.lineage) stmts.lineage.run(l.from, l.kind, l.to, l.unit, r.id, r.event_time, r.captured_by, l.quantity, l.uom);
         }
         stored += storedIds.size;
@@ -199,6 +202,7 @@ export class EventRepository {
           const insertedIds = new Set(res.rows.map((r) => r.id));
           for (const r of res.rows) storedIds.add(r.id);
           const refCols: [string[], string[], string[], string[]] = [[], [], [], []];
+          const viewerCols: [string[], number[], string[]] = [[], [], []];
           const edgeCols: [string[], string[], string[], string[], string[], number[], string[], Array<number | null>, Array<string | null>] = [[], [], [], [], [], [], [], [], []];
           for (const e of batch) {
             if (!insertedIds.has(e.row.id)) continue;
@@ -208,6 +212,11 @@ export class EventRepository {
               refCols[1].push(ref.role);
               refCols[2].push(ref.type);
               refCols[3].push(ref.value);
+            }
+            for (const viewer of viewersOf(e)) {
+              viewerCols[0].push(viewer);
+              viewerCols[1].push(e.row.event_time);
+              viewerCols[2].push(e.row.id);
             }
             for (const l of e.lineage) {
               const values = [l.from, l.kind, l.to, l.unit, e.row.id, e.row.event_time, e.row.captured_by, l.quantity, l.uom] as const;
@@ -226,6 +235,12 @@ export class EventRepository {
             await client.query(
               'INSERT INTO event_ref (event_id, role, type, value) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING',
               refCols,
+            );
+          }
+          if (viewerCols[0].length) {
+            await client.query(
+              'INSERT INTO event_viewer (viewer, event_time, event_id) SELECT * FROM unnest($1::text[], $2::int8[], $3::text[]) ON CONFLICT DO NOTHING',
+              viewerCols,
             );
           }
         }
@@ -319,8 +334,56 @@ export class EventRepository {
 
   /** Events matching the filter, in the requested order, at most `limit`. */
   async queryEvents(filter: EventFilter): Promise<EventRow[]> {
+    const v = filter.visibility;
+    if (v.kind === 'party' && filter.orderBy === 'event_time' && !filter.refs?.length && !filter.eventIds?.length) return this.queryFirmEventsByTime(filter, v);
+    return this.filtered(filter, true).orderBy(filter.orderBy, filter.direction).orderBy('id', filter.direction).limit(filter.limit).execute();
+  }
+
+  /**
+   * A firm's events in event-time order, a page at a time from `event_viewer`: each of its viewer keys (party id, party
+   * URI, sites) gives its next events after the cursor from its own index range; the ones up to the earliest point
+   * any full range reached are complete, so the filter is applied to them and, if the page is not full yet, the ranges
+   * are read on from there, in larger steps. The first page of a firm with a long history reads a few dozen index
+   * entries instead of its whole history. (Identifier conditions and eventIDs go the general way: they are selective
+   * by themselves.)
+   */
+  private async queryFirmEventsByTime(filter: EventFilter, v: Extract<EventVisibility, { kind: 'party' }>): Promise<EventRow[]> {
+    const viewers = [...new Set([v.partyId, ...v.identities])];
+    const desc = filter.direction === 'desc';
+    const cmp = desc ? '<' : '>';
+    const text = `SELECT event_time, event_id FROM event_viewer WHERE viewer = ${this.store.sqlite ? '?' : '$1'}
+      AND (event_time, event_id) ${cmp} (${this.store.sqlite ? '?, ?' : '$2::bigint, $3::text'})
+      AND event_time >= ${this.store.sqlite ? '?' : '$4'} AND event_time < ${this.store.sqlite ? '?' : '$5'}
+      ORDER BY event_time ${filter.direction}, event_id ${filter.direction} LIMIT ${this.store.sqlite ? '?' : '$6'}`;
+    const before = (a: readonly [number, string], b: readonly [number, string]) => (desc ? a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) : a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
+    let cursor: readonly [number, string] = filter.after ? [filter.after.key, filter.after.id] : desc ? [Number.MAX_SAFE_INTEGER, ''] : [-Number.MAX_SAFE_INTEGER, ''];
+    const lower = filter.eventTimeGE ?? -Number.MAX_SAFE_INTEGER;
+    const upper = filter.eventTimeLT ?? Number.MAX_SAFE_INTEGER;
+    const out: EventRow[] = [];
+    for (let step = Math.max(filter.limit, 32); ; step *= 4) {
+      const ranges = (await Promise.all(viewers.map((viewer) => preparedRows(this.store, text, [viewer, cursor[0], cursor[1], lower, upper, step])))) as Array<Array<[number | string, string]>>;
+      // Complete up to the earliest end of a range that stopped at `step`; a range that ended short has no more.
+      let reached: readonly [number, string] | undefined;
+      for (const rows of ranges) {
+        if (rows.length < step) continue;
+        const [time, id] = rows[rows.length - 1]!;
+        const end = [Number(time), id] as const;
+        if (!reached || before(end, reached)) reached = end;
+      }
+      const ids = new Set<string>();
+      for (const rows of ranges) for (const [time, id] of rows) if (!reached || !before(reached, [Number(time), id])) ids.add(id);
+      if (ids.size) {
+        out.push(...(await this.filtered(filter, false).where(oneOf(this.store, 'id', [...ids])).orderBy('event_time', filter.direction).orderBy('id', filter.direction).limit(filter.limit - out.length).execute()));
+      }
+      if (!reached || out.length >= filter.limit) return out;
+      cursor = reached;
+    }
+  }
+
+  /** The filter's conditions on events (and, when asked, the caller's visibility), with its keyset cursor. */
+  private filtered(filter: EventFilter, withVisibility: boolean): SelectQueryBuilder<Database, 'event', EventRow> {
     let q = this.store.db.selectFrom('event').selectAll('event') as SelectQueryBuilder<Database, 'event', EventRow>;
-    q = applyVisibility(q, filter.visibility);
+    if (withVisibility) q = applyVisibility(q, filter.visibility);
     if (filter.eventTypes?.length) q = q.where('event_type', 'in', [...filter.eventTypes]);
     if (filter.eventTimeGE !== undefined) q = q.where('event_time', '>=', filter.eventTimeGE);
     if (filter.eventTimeLT !== undefined) q = q.where('event_time', '<', filter.eventTimeLT);
@@ -362,7 +425,7 @@ export class EventRepository {
       const { key: k, id } = filter.after;
       q = q.where((eb) => eb.or([eb(key, cmp, k), eb.and([eb(key, '=', k), eb('id', cmp, id)])]));
     }
-    return q.orderBy(key, filter.direction).orderBy('id', filter.direction).limit(filter.limit).execute();
+    return q;
   }
 
   async findEventByEventId(eventId: string, visibility: EventVisibility): Promise<EventRow | undefined> {
@@ -413,6 +476,7 @@ function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {
        ON CONFLICT DO NOTHING`,
     ),
     ref: sqlite.prepare('INSERT OR IGNORE INTO event_ref (event_id, role, type, value) VALUES (?, ?, ?, ?)'),
+    viewer: sqlite.prepare('INSERT OR IGNORE INTO event_viewer (viewer, event_time, event_id) VALUES (?, ?, ?)'),
     job: sqlite.prepare(
       `INSERT INTO capture_job (id, party_id, running, success, error_behaviour, event_count, stored_count, duplicate_count, errors, created_at, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -437,6 +501,19 @@ function jobParams(job: Insertable<CaptureJobTable>, stored: number, total: numb
 /** The audit row's values in column order. */
 function auditParams(a: Insertable<AuditLogTable>): unknown[] {
   return [a.at, a.actor_id ?? null, a.actor_kind, a.action, a.target ?? null, a.outcome, a.ip ?? null, a.details ?? null];
+}
+
+/**
+ * What makes an event visible to a firm (issue 2 §5), as `event_viewer` keeps it: the capturing party's id, the read
+ * point and business location, and each source or destination value — each once. The same rule as the query's
+ * visibility condition and the trace's `eventVisibleTo`.
+ */
+export function viewersOf(e: Pick<EventToStore, 'row' | 'refs'>): Set<string> {
+  const viewers = new Set<string>([e.row.captured_by]);
+  if (e.row.read_point) viewers.add(e.row.read_point);
+  if (e.row.biz_location) viewers.add(e.row.biz_location);
+  for (const ref of e.refs) if (ref.role === 'source' || ref.role === 'destination') viewers.add(ref.value);
+  return viewers;
 }
 
 const HASH_ID = /^ni:\/\/\/sha-256;([0-9a-f]{64})\?ver=CBV2\.0$/;

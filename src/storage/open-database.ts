@@ -12,6 +12,7 @@ import { quantityAnomalyMigration } from './migrations/0005-quantity-anomaly.ts'
 import { eventPlacesMigration } from './migrations/0006-event-places.ts';
 import { coveringLineageIndexesMigration } from './migrations/0007-covering-lineage-indexes.ts';
 import { eventViewerMigration } from './migrations/0008-event-viewer.ts';
+import { eventScopeTimeMigration } from './migrations/0009-event-scope-time.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -182,6 +183,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0006-event-places': eventPlacesMigration(),
     '0007-covering-lineage-indexes': coveringLineageIndexesMigration(dialect),
     '0008-event-viewer': eventViewerMigration(dialect),
+    '0009-event-scope-time': eventScopeTimeMigration(),
   };
 }
 

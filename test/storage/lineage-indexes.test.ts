@@ -41,10 +41,14 @@ for (const dialect of testDialects()) {
     const t = await createTestApp(dialect);
     try {
       // What a version that ran migrations statement by statement (before they ran in one transaction, and before
-      // 0008) left when killed while 0007 built its second index: the first rebuilt, the second gone, 0007 not recorded.
-      await sql`DROP INDEX lineage_edge_unit`.execute(t.deps.store.db);
-      await sql`DROP TABLE event_viewer`.execute(t.deps.store.db);
-      await sql`DELETE FROM kysely_migration WHERE name IN ('0007-covering-lineage-indexes', '0008-event-viewer')`.execute(t.deps.store.db);
+      // 0008 and 0009) left when killed while 0007 built its second index: the first rebuilt, the second gone, 0007
+      // not recorded.
+      const db = t.deps.store.db;
+      await sql`DROP INDEX lineage_edge_unit`.execute(db);
+      await sql`DROP TABLE event_viewer`.execute(db);
+      await sql`DROP INDEX event_scope_time`.execute(db);
+      await sql`CREATE INDEX event_category_region ON event (category, region, id)`.execute(db);
+      await sql`DELETE FROM kysely_migration WHERE name IN ('0007-covering-lineage-indexes', '0008-event-viewer', '0009-event-scope-time')`.execute(db);
       const again = await openDatabase({ dataDir: t.target.dataDir, databaseUrl: t.target.databaseUrl });
       try {
         const names = dialect === 'sqlite'

@@ -91,6 +91,12 @@ const PG_EVENT_TYPES = [
 
 const PG_BATCH = 1000;
 
+/** An index range of (event time, event id) in order: a statement ({@link EventRepository.timeRangeText}) and its keys. */
+interface TimeRange {
+  text: string;
+  keys: readonly string[];
+}
+
 /** Stores captured events (hot path, raw prepared statements) and answers event queries. */
 export class EventRepository {
   private sqliteInsert?: ReturnType<typeof prepareSqlite>;
@@ -335,49 +341,88 @@ export class EventRepository {
   /** Events matching the filter, in the requested order, at most `limit`. */
   async queryEvents(filter: EventFilter): Promise<EventRow[]> {
     const v = filter.visibility;
-    if (v.kind === 'party' && filter.orderBy === 'event_time' && !filter.refs?.length && !filter.eventIds?.length) return this.queryFirmEventsByTime(filter, v);
+    // Identifier conditions and eventIDs go the general way: they are selective by themselves.
+    if (filter.orderBy === 'event_time' && !filter.refs?.length && !filter.eventIds?.length) {
+      if (v.kind === 'party') return this.pageByTimeRanges(filter, this.viewerRanges(filter, v));
+      if (v.kind === 'regulator') return this.pageByTimeRanges(filter, await this.scopeRanges(filter, v));
+    }
     return this.filtered(filter, true).orderBy(filter.orderBy, filter.direction).orderBy('id', filter.direction).limit(filter.limit).execute();
   }
 
+  /** A firm's events by time: one range of `event_viewer` for each of its viewer keys (party id, party URI, sites). */
+  private viewerRanges(filter: EventFilter, v: Extract<EventVisibility, { kind: 'party' }>): TimeRange[] {
+    const text = this.timeRangeText('event_viewer', 'event_id', ['viewer'], filter.direction);
+    return [...new Set([v.partyId, ...v.identities])].map((viewer) => ({ text, keys: [viewer] }));
+  }
+
   /**
-   * A firm's events in event-time order, a page at a time from `event_viewer`: each of its viewer keys (party id, party
-   * URI, sites) gives its next events after the cursor from its own index range; the ones up to the earliest point
-   * any full range reached are complete, so the filter is applied to them and, if the page is not full yet, the ranges
-   * are read on from there, in larger steps. The first page of a firm with a long history reads a few dozen index
-   * entries instead of its whole history. (Identifier conditions and eventIDs go the general way: they are selective
-   * by themselves.)
+   * A regulator's events by time: one range of index `event_scope_time` for each of its product lines and each region
+   * code under its region prefixes that the line's events name (found by probing the index, a seek per region).
    */
-  private async queryFirmEventsByTime(filter: EventFilter, v: Extract<EventVisibility, { kind: 'party' }>): Promise<EventRow[]> {
-    const viewers = [...new Set([v.partyId, ...v.identities])];
+  private async scopeRanges(filter: EventFilter, v: Extract<EventVisibility, { kind: 'regulator' }>): Promise<TimeRange[]> {
+    const pairs = v.categories.flatMap((category) => v.regionPrefixes.map((prefix) => [category, prefix]));
+    if (pairs.length === 0) return [];
+    // For each (line, prefix): the first region code at or after the prefix, then each next one while it still starts
+    // with the prefix — one index seek each, all in one statement (on PostgreSQL, one round trip).
+    const sqlite = Boolean(this.store.sqlite);
+    const startsWith = (column: string, prefix: string) => (sqlite ? `substr(${column}, 1, length(${prefix})) = ${prefix}` : `starts_with(${column}, ${prefix})`);
+    const text = `WITH RECURSIVE pair(category, prefix) AS (
+        ${sqlite ? `SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?)` : `SELECT * FROM unnest($1::text[], $2::text[])`}
+      ), found(category, prefix, region) AS (
+        SELECT category, prefix, (SELECT region FROM event e WHERE e.category = pair.category AND e.region >= pair.prefix ORDER BY e.region LIMIT 1) FROM pair
+        UNION ALL
+        SELECT category, prefix, (SELECT region FROM event e WHERE e.category = found.category AND e.region > found.region ORDER BY e.region LIMIT 1) FROM found
+        WHERE ${startsWith('found.region', 'found.prefix')}
+      ) SELECT DISTINCT category, region FROM found WHERE ${startsWith('region', 'prefix')}`;
+    const params = sqlite ? [JSON.stringify(pairs)] : [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+    const keys = (await preparedRows(this.store, text, params)) as Array<[string, string]>;
+    const range = this.timeRangeText('event', 'id', ['category', 'region'], filter.direction);
+    return keys.map((k) => ({ text: range, keys: k }));
+  }
+
+  /** One index range read in `direction` after a cursor, within time bounds: `(…keys, event_time, id)` ordered. */
+  private timeRangeText(table: string, idColumn: string, keyColumns: readonly string[], direction: 'asc' | 'desc'): string {
+    const p = (i: number) => (this.store.sqlite ? '?' : `$${i}`);
+    const n = keyColumns.length;
+    return `SELECT event_time, ${idColumn} FROM ${table} WHERE ${keyColumns.map((c, i) => `${c} = ${p(i + 1)}`).join(' AND ')}
+      AND (event_time, ${idColumn}) ${direction === 'desc' ? '<' : '>'} (${this.store.sqlite ? '?, ?' : `$${n + 1}::bigint, $${n + 2}::text`})
+      AND event_time >= ${p(n + 3)} AND event_time < ${p(n + 4)}
+      ORDER BY event_time ${direction}, ${idColumn} ${direction} LIMIT ${p(n + 5)}`;
+  }
+
+  /**
+   * Events in event-time order, a page at a time, from index ranges that each hold some of the caller's events in that
+   * order: each range gives its next events after the cursor; the ones up to the earliest point any full range reached
+   * are complete, so the filter is applied to them and, if the page is not full yet, the ranges are read on from
+   * there, in larger steps. The first page of a caller with a long history reads a few dozen index entries a range
+   * instead of the whole history.
+   */
+  private async pageByTimeRanges(filter: EventFilter, ranges: readonly TimeRange[]): Promise<EventRow[]> {
     const desc = filter.direction === 'desc';
-    const cmp = desc ? '<' : '>';
-    const text = `SELECT event_time, event_id FROM event_viewer WHERE viewer = ${this.store.sqlite ? '?' : '$1'}
-      AND (event_time, event_id) ${cmp} (${this.store.sqlite ? '?, ?' : '$2::bigint, $3::text'})
-      AND event_time >= ${this.store.sqlite ? '?' : '$4'} AND event_time < ${this.store.sqlite ? '?' : '$5'}
-      ORDER BY event_time ${filter.direction}, event_id ${filter.direction} LIMIT ${this.store.sqlite ? '?' : '$6'}`;
     const before = (a: readonly [number, string], b: readonly [number, string]) => (desc ? a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) : a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
     let cursor: readonly [number, string] = filter.after ? [filter.after.key, filter.after.id] : desc ? [Number.MAX_SAFE_INTEGER, ''] : [-Number.MAX_SAFE_INTEGER, ''];
     const lower = filter.eventTimeGE ?? -Number.MAX_SAFE_INTEGER;
     const upper = filter.eventTimeLT ?? Number.MAX_SAFE_INTEGER;
     const out: EventRow[] = [];
-    for (let step = Math.max(filter.limit, 32); ; step *= 4) {
-      const ranges = (await Promise.all(viewers.map((viewer) => preparedRows(this.store, text, [viewer, cursor[0], cursor[1], lower, upper, step])))) as Array<Array<[number | string, string]>>;
+    for (let step = Math.max(filter.limit, 32); ranges.length; step *= 4) {
+      const read = (await Promise.all(ranges.map((r) => preparedRows(this.store, r.text, [...r.keys, cursor[0], cursor[1], lower, upper, step])))) as Array<Array<[number | string, string]>>;
       // Complete up to the earliest end of a range that stopped at `step`; a range that ended short has no more.
       let reached: readonly [number, string] | undefined;
-      for (const rows of ranges) {
+      for (const rows of read) {
         if (rows.length < step) continue;
         const [time, id] = rows[rows.length - 1]!;
         const end = [Number(time), id] as const;
         if (!reached || before(end, reached)) reached = end;
       }
       const ids = new Set<string>();
-      for (const rows of ranges) for (const [time, id] of rows) if (!reached || !before(reached, [Number(time), id])) ids.add(id);
+      for (const rows of read) for (const [time, id] of rows) if (!reached || !before(reached, [Number(time), id])) ids.add(id);
       if (ids.size) {
         out.push(...(await this.filtered(filter, false).where(oneOf(this.store, 'id', [...ids])).orderBy('event_time', filter.direction).orderBy('id', filter.direction).limit(filter.limit - out.length).execute()));
       }
-      if (!reached || out.length >= filter.limit) return out;
+      if (!reached || out.length >= filter.limit) break;
       cursor = reached;
     }
+    return out;
   }
 
   /** The filter's conditions on events (and, when asked, the caller's visibility), with its keyset cursor. */

@@ -24,6 +24,8 @@ import { assessRecallImpact } from '../src/core/recall/assess-impact.ts';
 import { recallTraceabilityRows, rowsToXlsx } from '../src/core/recall/export-recall.ts';
 import { openRecall } from '../src/core/recall/open-recall.ts';
 import { queryEvents } from '../src/core/query-events.ts';
+import { DEPARTMENT_IDS } from '../src/domain/directory/product-directory.ts';
+import { HUIZHOU_REGIONS } from '../src/domain/identifiers/china-codes.ts';
 import { registerParty } from '../src/core/register-party.ts';
 import { traceUnit } from '../src/core/trace-unit.ts';
 import type { StoreDialect } from '../src/storage/open-database.ts';
@@ -33,6 +35,8 @@ import { eachStore, type Benchmark, type BenchOptions } from './support/options.
 import { fmt, machine, table, verdict, writeResults } from './support/report.ts';
 
 const ADMIN: AdminActor = { kind: 'admin', keyId: 'bench' };
+/** Huizhou's districts and counties (GB/T 2260): the county-level regulators' regions. */
+const HUIZHOU_COUNTIES = HUIZHOU_REGIONS.map((r) => r.code).filter((code) => code !== '441300');
 const SAMPLES = 200;
 const TRACE_P95_TARGET_MS = 10;
 const RECALL_TARGET_MS = 1_000;
@@ -96,6 +100,18 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
       await queryEvents(deps, actor, {});
       firmPageMs.push(performance.now() - t0);
     }
+    // The first page a regulator sees (no filter): each department city-wide and in one county, five times each.
+    const regulatorPageMs: number[] = [];
+    for (const [i, department] of DEPARTMENT_IDS.entries()) {
+      for (const region of ['441300', HUIZHOU_COUNTIES[i % HUIZHOU_COUNTIES.length]!]) {
+        const actor: Actor = { kind: 'party', keyId: 'bench', partyId: 'bench-regulator', partyKind: 'regulator', partyUri: 'urn:suyuan:party:bench', region, scopes: ['query'], department, regions: [region] };
+        for (let n = 0; n < 5; n++) {
+          const t0 = performance.now();
+          await queryEvents(deps, actor, {});
+          regulatorPageMs.push(performance.now() - t0);
+        }
+      }
+    }
     const bareMs: number[] = [];
     for (const code of starts) {
       const t0 = performance.now();
@@ -124,6 +140,7 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
       ['the same, as the firm that made the unit', fmt(events), String(firmMs.length), fmt(firm.p50, 2), fmt(firm.p95, 2), ''],
       ['EPCIS query: the events of the unit', fmt(events), String(matchMs.length), fmt(stats(matchMs).p50, 2), fmt(stats(matchMs).p95, 2), ''],
       ["EPCIS query: the firm's first page", fmt(events), String(firmPageMs.length), fmt(stats(firmPageMs).p50, 2), fmt(stats(firmPageMs).p95, 2), ''],
+      ["EPCIS query: a regulator's first page", fmt(events), String(regulatorPageMs.length), fmt(stats(regulatorPageMs).p50, 2), fmt(stats(regulatorPageMs).p95, 2), ''],
     ])}\n`);
     process.stdout.write(`${table([
       [`recall — ${dialect}`, 'units', 'holders', 'ms', 'target'],
@@ -131,7 +148,7 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
       ['xlsx export of that recall', `${fmt(rows.length)} rows`, `${fmt(xlsx.length / 1024)} KB`, fmt(exportMs), ''],
     ])}\n`);
     writeResults(`trace-${dialect}`, {
-      machine: machine(), dialect, events, samples: traceMs.length, traceMs: trace, firmTraceMs: firm, matchAnyEpcMs: stats(matchMs), firmFirstPageMs: stats(firmPageMs), bareRecursiveMs: bare,
+      machine: machine(), dialect, events, samples: traceMs.length, traceMs: trace, firmTraceMs: firm, matchAnyEpcMs: stats(matchMs), firmFirstPageMs: stats(firmPageMs), regulatorFirstPageMs: stats(regulatorPageMs), bareRecursiveMs: bare,
       recall: { units: impact.units.length, holders: impact.holders.length, assessMs, exportRows: rows.length, exportMs, xlsxBytes: xlsx.length },
     });
   } finally {

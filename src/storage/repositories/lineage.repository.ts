@@ -67,13 +67,22 @@ export class LineageRepository {
     const results = this.store.sqlite
       ? await Promise.all(texts.map((text) => preparedRows(this.store, text, [set])))
       : [await preparedRows(this.store, texts.join(' UNION ALL '), [set])];
+    // An edge comes back once for each lookup it matches; only one matching more than one (between two frontier nodes,
+    // or about one of them) needs a key to be kept once.
+    const frontier = new Set(nodes);
+    const skipOut = options.skipTransformations === 'out';
+    const skipIn = options.skipTransformations === 'in';
     const seen = new Set<string>();
     const out: LineageEdgeRow[] = [];
     for (const rows of results) {
       for (const [from, to, kind, unit, eventRowId, eventTime, partyId, quantity, uom] of rows as EdgeTuple[]) {
-        const key = `${from}\u0000${kind}\u0000${to}\u0000${unit}\u0000${eventRowId}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        const skipped = kind === 'transformed_into';
+        const lookups = (frontier.has(from) && !(skipOut && skipped) ? 1 : 0) + (frontier.has(to) && !(skipIn && skipped) ? 1 : 0) + (unit !== '' && frontier.has(unit) ? 1 : 0);
+        if (lookups > 1) {
+          const key = `${from}\u0000${kind}\u0000${to}\u0000${unit}\u0000${eventRowId}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         out.push({ from, to, kind, unit, eventRowId, eventTime: Number(eventTime), partyId, quantity: quantity === null ? null : Number(quantity), uom });
       }
     }

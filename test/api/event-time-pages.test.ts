@@ -90,12 +90,16 @@ for (const dialect of testDialects()) {
       { perPage: '4', EQ_bizStep: 'inspecting' },
       { perPage: '1', orderDirection: 'ASC', EQ_bizStep: 'inspecting' },
       { perPage: '1000' },
+      // Identifier conditions: the events they pick are checked one by one against the caller's visibility.
+      { perPage: '6', MATCH_anyEPC: 'urn:epc:idpat:sgtin:6970123.010001.*|urn:epc:idpat:sgtin:6970456.030003.*' },
+      { perPage: '4', orderDirection: 'ASC', MATCH_anyEPC: 'urn:epc:idpat:sgtin:6970456.030003.*|urn:epc:idpat:sgtin:6970123.010001.*', EQ_bizStep: 'shipping' },
     ];
     for (const caller of ['firm', 'cityRegulator', 'countyRegulator']) {
       for (const query of cases) {
         test(`${caller}: ${new URLSearchParams(query)}`, async () => {
           const { perPage: _, ...filter } = query;
-          const visible = new Set(await pages(callers[caller]!, { ...filter, perPage: '1000', orderBy: 'recordTime' }));
+          // Everything the caller may see (no filter: the general path), then the filter as the administrator applies it.
+          const visible = new Set(await pages(callers[caller]!, { perPage: '1000', orderBy: 'recordTime' }));
           const expected = (await pages(ADMIN_KEY, { ...filter, perPage: '1000', orderBy: 'eventTime' })).filter((id) => visible.has(id));
           assert.ok(expected.length > 2 && expected.length < 400, `some but not all of the events are the caller's (${expected.length})`);
           assert.deepEqual(await pages(callers[caller]!, { ...query, orderBy: 'eventTime' }), expected);

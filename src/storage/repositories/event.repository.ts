@@ -428,7 +428,7 @@ export class EventRepository {
   /** The filter's conditions on events (and, when asked, the caller's visibility), with its keyset cursor. */
   private filtered(filter: EventFilter, withVisibility: boolean): SelectQueryBuilder<Database, 'event', EventRow> {
     let q = this.store.db.selectFrom('event').selectAll('event') as SelectQueryBuilder<Database, 'event', EventRow>;
-    if (withVisibility) q = applyVisibility(q, filter.visibility);
+    if (withVisibility) q = applyVisibility(q, filter.visibility, { selective: Boolean(filter.refs?.length || filter.eventIds?.length) });
     if (filter.eventTypes?.length) q = q.where('event_type', 'in', [...filter.eventTypes]);
     if (filter.eventTimeGE !== undefined) q = q.where('event_time', '>=', filter.eventTimeGE);
     if (filter.eventTimeLT !== undefined) q = q.where('event_time', '<', filter.eventTimeLT);
@@ -496,11 +496,22 @@ export class EventRepository {
 function applyVisibility(
   q: SelectQueryBuilder<Database, 'event', EventRow>,
   v: EventVisibility,
+  options: { selective?: boolean } = {},
 ): SelectQueryBuilder<Database, 'event', EventRow> {
   if (v.kind === 'all') return q;
   if (v.kind === 'party') {
-    // The firm's events gathered by index — captured by it, at its places, naming it as source or destination — rather
-    // than the four conditions checked on every event in the table (a scan of the whole store for a small firm).
+    const viewers = [...new Set([v.partyId, ...v.identities])];
+    // Other conditions that pick few events (identifiers, eventIDs): each of those events is checked by an exact
+    // probe of `event_viewer` per viewer key. Gathering the firm's events first cost its whole history (56 ms at 1M
+    // events for the events of one of its own units, against ~1 ms for an administrator).
+    if (options.selective) {
+      return q.where((eb) => eb.exists(
+        eb.selectFrom('event_viewer as v').select('v.event_id').where('v.viewer', 'in', viewers).whereRef('v.event_time', '=', 'event.event_time').whereRef('v.event_id', '=', 'event.id'),
+      ));
+    }
+    // Otherwise the firm's events gathered by index — captured by it, at its places, naming it as source or
+    // destination — rather than those conditions checked on every event in the table (a scan of the whole store for a
+    // small firm). (The same set from `event_viewer` planned worse on PostgreSQL: 240 → 570 ms at 1M events.)
     return q.where('id', 'in', (eb) => {
       const mine = eb.selectFrom('event as own').select('own.id as id').where('own.captured_by', '=', v.partyId);
       if (v.identities.length === 0) return mine;

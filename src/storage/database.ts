@@ -311,7 +311,6 @@ export interface EventTable {
   body: string;
 }
 
-/** One row per identifier an event names, for queries and visibility (role: epc, parent, child, input, output, epc_class, …). */
 /** A party or identifier that makes an event visible to a firm, by event time (migration 0008). */
 export interface EventViewerTable {
   viewer: string;
@@ -319,6 +318,7 @@ export interface EventViewerTable {
   event_id: string;
 }
 
+/** One row per identifier an event names, for queries and visibility (role: epc, parent, child, input, output, epc_class, …). */
 export interface EventRefTable {
   event_id: string;
   role: string;

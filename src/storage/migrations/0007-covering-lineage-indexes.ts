@@ -15,9 +15,9 @@ const EDGE_DATA = ['event_time', 'party_id', 'quantity', 'uom'];
 export function coveringLineageIndexesMigration(dialect: StoreDialect): Migration {
   return {
     async up(db: Kysely<any>) {
-      // Kysely runs SQLite migrations statement by statement, not in one transaction: a process killed while the
-      // second index is built leaves the first rebuilt and the second gone, and the migration runs again on the next
-      // start. `IF EXISTS` lets it.
+      // Versions before migrations ran in one transaction (see migrateToLatest) ran SQLite's statement by statement:
+      // one killed while the second index was built left the first rebuilt and the second gone, and the migration
+      // runs again on the next start. `IF EXISTS` lets it.
       await db.schema.dropIndex('lineage_edge_to').ifExists().execute();
       await db.schema.dropIndex('lineage_edge_unit').ifExists().execute();
       if (dialect === 'postgres') {

@@ -342,7 +342,7 @@ export class EventRepository {
   async queryEvents(filter: EventFilter): Promise<EventRow[]> {
     const v = filter.visibility;
     // Identifier conditions and eventIDs go the general way: they are selective by themselves.
-    if (filter.orderBy === 'event_time' && !filter.refs?.length && !filter.eventIds?.length) {
+    if (filter.orderBy === 'event_time' && !picksFewEvents(filter)) {
       if (v.kind === 'party') return this.pageByTimeRanges(filter, this.viewerRanges(filter, v));
       if (v.kind === 'regulator') return this.pageByTimeRanges(filter, await this.scopeRanges(filter, v));
     }
@@ -352,7 +352,7 @@ export class EventRepository {
   /** A firm's events by time: one range of `event_viewer` for each of its viewer keys (party id, party URI, sites). */
   private viewerRanges(filter: EventFilter, v: Extract<EventVisibility, { kind: 'party' }>): TimeRange[] {
     const text = this.timeRangeText('event_viewer', 'event_id', ['viewer'], filter.direction);
-    return [...new Set([v.partyId, ...v.identities])].map((viewer) => ({ text, keys: [viewer] }));
+    return viewerKeys(v).map((viewer) => ({ text, keys: [viewer] }));
   }
 
   /**
@@ -428,7 +428,7 @@ export class EventRepository {
   /** The filter's conditions on events (and, when asked, the caller's visibility), with its keyset cursor. */
   private filtered(filter: EventFilter, withVisibility: boolean): SelectQueryBuilder<Database, 'event', EventRow> {
     let q = this.store.db.selectFrom('event').selectAll('event') as SelectQueryBuilder<Database, 'event', EventRow>;
-    if (withVisibility) q = applyVisibility(q, filter.visibility, { selective: Boolean(filter.refs?.length || filter.eventIds?.length) });
+    if (withVisibility) q = applyVisibility(q, filter.visibility, { selective: picksFewEvents(filter) });
     if (filter.eventTypes?.length) q = q.where('event_type', 'in', [...filter.eventTypes]);
     if (filter.eventTimeGE !== undefined) q = q.where('event_time', '>=', filter.eventTimeGE);
     if (filter.eventTimeLT !== undefined) q = q.where('event_time', '<', filter.eventTimeLT);
@@ -500,7 +500,7 @@ function applyVisibility(
 ): SelectQueryBuilder<Database, 'event', EventRow> {
   if (v.kind === 'all') return q;
   if (v.kind === 'party') {
-    const viewers = [...new Set([v.partyId, ...v.identities])];
+    const viewers = viewerKeys(v);
     // Other conditions that pick few events (identifiers, eventIDs): each of those events is checked by an exact
     // probe of `event_viewer` per viewer key. Gathering the firm's events first cost its whole history (56 ms at 1M
     // events for the events of one of its own units, against ~1 ms for an administrator).
@@ -559,12 +559,22 @@ function auditParams(a: Insertable<AuditLogTable>): unknown[] {
   return [a.at, a.actor_id ?? null, a.actor_kind, a.action, a.target ?? null, a.outcome, a.ip ?? null, a.details ?? null];
 }
 
+/** A firm's keys in `event_viewer`: its party id (its own captures), its party URI and its sites' URIs. */
+function viewerKeys(v: Extract<EventVisibility, { kind: 'party' }>): string[] {
+  return [...new Set([v.partyId, ...v.identities])];
+}
+
+/** Conditions that pick few events by themselves (identifiers, eventIDs): visibility is then checked event by event. */
+function picksFewEvents(filter: EventFilter): boolean {
+  return Boolean(filter.refs?.length || filter.eventIds?.length);
+}
+
 /**
  * What makes an event visible to a firm (issue 2 §5), as `event_viewer` keeps it: the capturing party's id, the read
  * point and business location, and each source or destination value — each once. The same rule as the query's
  * visibility condition and the trace's `eventVisibleTo`.
  */
-export function viewersOf(e: Pick<EventToStore, 'row' | 'refs'>): Set<string> {
+function viewersOf(e: Pick<EventToStore, 'row' | 'refs'>): Set<string> {
   const viewers = new Set<string>([e.row.captured_by]);
   if (e.row.read_point) viewers.add(e.row.read_point);
   if (e.row.biz_location) viewers.add(e.row.biz_location);

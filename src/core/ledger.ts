@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { BoundedMap } from '../domain/bounded-map.ts';
 import { DomainError, invalid } from '../domain/errors.ts';
-import { consistencyProofRanges, foldSubtreeHashes, inclusionProofRanges, leafHash, perfectSubtreesOf, verifyInclusion, type LeafRange } from '../domain/ledger/merkle.ts';
+import { consistencyProofRanges, foldSubtreeHashes, inclusionProofRanges, leafHash, perfectSubtreesOf, VerifiedSubtrees, verifyInclusion, type LeafRange } from '../domain/ledger/merkle.ts';
 import { documentContext, eventHashId } from '../domain/epcis/event-hash.ts';
 import { generateLedgerKey, ledgerPublicKey, signTreeHead, type SignedTreeHead } from '../domain/ledger/tree-head.ts';
 import type { LedgerBundle } from '../domain/ledger/verify-bundle.ts';
@@ -118,39 +119,64 @@ export interface LedgerChecks {
 }
 
 /** Leaves (index and hash) whose inclusion this process has proved, by platform: an append-only tree keeps them included. */
-const provedLeaves = new WeakMap<Deps, Map<string, true>>();
+const provedLeaves = new WeakMap<Deps, BoundedMap<string, true>>();
 /** Bodies this process has seen hash (CBV 2.0) to their leaf: `leaf hash ‖ SHA-256 of the body text` → true. */
-const matchedBodies = new WeakMap<Deps, Map<string, true>>();
+const matchedBodies = new WeakMap<Deps, BoundedMap<string, true>>();
+/** Subtree hashes this process has verified against a root it read, by platform (the scan page's proofs climb to them). */
+const verifiedSubtrees = new WeakMap<Deps, VerifiedSubtrees>();
 const PROVED_LEAVES_KEPT = 200_000;
 
-/** Remembers a key in a bounded map, oldest dropped first. */
-function remember(map: Map<string, true>, key: string): void {
-  if (map.size >= PROVED_LEAVES_KEPT) map.delete(map.keys().next().value!);
-  map.set(key, true);
+function memoOf<T>(memos: WeakMap<Deps, T>, deps: Deps, make: () => T): T {
+  let memo = memos.get(deps);
+  if (!memo) memos.set(deps, (memo = make()));
+  return memo;
 }
 
 /**
  * Checks stored events against the integrity ledger now: each body must still hash (CBV 2.0) to its leaf, and each
- * leaf must be included in the current tree (RFC 9162 proof against the root). One batched read of bodies and one of
- * proof nodes, so the scan page can afford it on every view.
+ * leaf must be included in the current tree, against the root folded from the stored frontier.
  *
- * With `auditPaths: false` (the scan page), a leaf this process already proved included — same index, same hash —
- * is not proved again: the tree only grows, so what was included stays included, and a leaf altered in the store has
- * another hash and is proved afresh. The content check reads the body every time; a body text identical (SHA-256)
- * to one already seen to hash to the same leaf is not canonicalised again, and any change to the text is.
+ * With audit paths (the public proof), each leaf gets its full RFC 9162 inclusion proof, verified against the root.
+ * Without (the scan page, on every view), a leaf this process already proved included — same index, same hash — is not
+ * proved again: the tree only grows, so what was included stays included, and a leaf altered in the store has another
+ * hash and is proved afresh; and a new leaf is folded only up to its lowest ancestor already verified
+ * ({@link VerifiedSubtrees}), a few stored nodes instead of a whole audit path. The content check reads the body every
+ * time; a body text identical (SHA-256) to one already seen to hash to the same leaf is not canonicalised again, and any
+ * change to the text is.
  */
 export async function checkEventsAgainstLedger(deps: Deps, eventRowIds: readonly string[], options: { auditPaths?: boolean } = {}): Promise<LedgerChecks> {
   const wantPaths = options.auditPaths ?? true;
-  let proved = provedLeaves.get(deps);
-  if (!proved) provedLeaves.set(deps, (proved = new Map()));
-  let matched = matchedBodies.get(deps);
-  if (!matched) matchedBodies.set(deps, (matched = new Map()));
+  const proved = memoOf(provedLeaves, deps, () => new BoundedMap<string, true>(PROVED_LEAVES_KEPT));
+  const matched = memoOf(matchedBodies, deps, () => new BoundedMap<string, true>(PROVED_LEAVES_KEPT));
   const state = await deps.ledger.state();
   const leaves = new Map((await deps.ledger.listLeavesWithBodies(eventRowIds)).map((l) => [l.eventRowId, l]));
   const inTree = eventRowIds.map((id) => leaves.get(id)).filter((l): l is NonNullable<typeof l> => l !== undefined && l.idx < state.treeSize);
-  const toProve = wantPaths ? inTree : inTree.filter((l) => !proved.has(`${l.idx}:${l.hashId}`));
-  const paths = await rangeHashesMany(deps.ledger, toProve.map((l) => inclusionProofRanges(l.idx, state.treeSize)));
-  const pathOf = new Map(toProve.map((l, i) => [l.eventRowId, paths[i]!]));
+  const included = new Map<string, boolean>();
+  const pathOf = new Map<string, string[]>();
+  if (wantPaths) {
+    const paths = await rangeHashesMany(deps.ledger, inTree.map((l) => inclusionProofRanges(l.idx, state.treeSize)));
+    inTree.forEach((l, i) => {
+      pathOf.set(l.eventRowId, paths[i]!);
+      included.set(l.eventRowId, verifyInclusion(leafHash(l.hashId), l.idx, state.treeSize, paths[i]!.map((p) => new Uint8Array(Buffer.from(p, 'base64'))), state.root));
+    });
+  } else {
+    const verified = memoOf(verifiedSubtrees, deps, () => new VerifiedSubtrees());
+    verified.addFrontier(state.frontier);
+    const toProve = inTree.filter((l) => {
+      const known = proved.has(`${l.idx}:${l.hashId}`);
+      if (known) included.set(l.eventRowId, true);
+      return !known;
+    });
+    const climbs = toProve.map((l) => verified.planClimb(l.idx, state.treeSize));
+    const hashes = await deps.ledger.subtreeHashes(climbs.flatMap((c) => c.siblings));
+    let at = 0;
+    toProve.forEach((l, i) => {
+      const siblings = climbs[i]!.siblings.length;
+      const ok = verified.verify(climbs[i]!, leafHash(l.hashId), hashes.slice(at, (at += siblings)));
+      if (ok) proved.set(`${l.idx}:${l.hashId}`, true);
+      included.set(l.eventRowId, ok);
+    });
+  }
   const bodies = new Map<string, Record<string, unknown>>();
   const checks = eventRowIds.map((eventRowId): LedgerCheck => {
     const leaf = leaves.get(eventRowId);
@@ -165,18 +191,9 @@ export async function checkEventsAgainstLedger(deps: Deps, eventRowIds: readonly
     } catch {
       content = null;
     }
-    if (seenKey && content === leaf.hashId) remember(matched, seenKey);
-    const key = `${leaf.idx}:${leaf.hashId}`;
-    const auditPath = pathOf.get(eventRowId);
-    let included: boolean;
-    if (auditPath) {
-      included = verifyInclusion(leafHash(leaf.hashId), leaf.idx, state.treeSize, auditPath.map((p) => new Uint8Array(Buffer.from(p, 'base64'))), state.root);
-      if (included) remember(proved, key);
-    } else {
-      included = proved.has(key);
-    }
-    const fault = content !== leaf.hashId ? 'content_altered' : included ? null : 'not_included';
-    return { eventRowId, eventHash: leaf.hashId, leafIndex: leaf.idx, auditPath: auditPath ?? [], fault };
+    if (seenKey && content === leaf.hashId) matched.set(seenKey, true);
+    const fault = content !== leaf.hashId ? 'content_altered' : included.get(eventRowId) ? null : 'not_included';
+    return { eventRowId, eventHash: leaf.hashId, leafIndex: leaf.idx, auditPath: pathOf.get(eventRowId) ?? [], fault };
   });
   return { treeSize: state.treeSize, rootHash: Buffer.from(state.root).toString('base64'), verified: checks.length > 0 && checks.every((c) => c.fault === null), checks, bodies };
 }

@@ -17,6 +17,7 @@ import {
   rootFromLeafHashes,
   verifyConsistency,
   verifyInclusion,
+  VerifiedSubtrees,
   type CompletedNode,
 } from './merkle.ts';
 
@@ -459,6 +460,122 @@ describe('merkle: properties over random trees', () => {
         consistencyProofRanges(first, second).map(fetch).map(hex),
         consistencyProof(leaves, first, second).map(hex),
       );
+    }
+  });
+});
+
+describe('merkle: verified subtrees (the scan page\'s short proofs)', () => {
+  const SEED = 0x5eed_2026;
+  /** A tree grown leaf by leaf, keeping every perfect node as the ledger stores them. */
+  function grownTree(leaves: Uint8Array[]) {
+    const nodes = new Map<string, Uint8Array>();
+    const f = new MerkleFrontier();
+    for (const h of leaves) f.append(h, (node) => nodes.set(`${node.level}/${node.index}`, node.hash));
+    return { f, nodes, read: (n: { level: number; index: number }) => nodes.get(`${n.level}/${n.index}`)! };
+  }
+
+  it('lists the frontier\'s perfect subtrees where they sit, and they fold to the root', () => {
+    const rand = prng(SEED + 5);
+    const leaves = randomLeafHashes(300, rand);
+    for (const size of [0, 1, 2, 3, 6, 7, 8, 64, 255, 300]) {
+      const { f, nodes } = grownTree(leaves.slice(0, size));
+      const subtrees = f.subtrees();
+      assert.equal(subtrees.length, [...size.toString(2)].filter((b) => b === '1').length);
+      let start = 0;
+      for (const s of subtrees) {
+        assert.equal(s.index * 2 ** s.level, start, `size ${size}: subtrees tile [0, size) left to right`);
+        assert.equal(hex(s.hash), hex(nodes.get(`${s.level}/${s.index}`)!));
+        start += 2 ** s.level;
+      }
+      assert.equal(start, size);
+      if (size) assert.equal(hex(foldSubtreeHashes(subtrees.map((s) => s.hash))), hex(f.root()));
+    }
+  });
+
+  it('shows every leaf included, in fewer reads as more is verified, and still after the tree grows', () => {
+    const rand = prng(SEED + 6);
+    const leaves = randomLeafHashes(1000, rand);
+    const verified = new VerifiedSubtrees();
+    let reads = 0;
+    for (const size of [613, 1000]) {
+      const { f, read } = grownTree(leaves.slice(0, size));
+      verified.addFrontier(f);
+      const readsBefore = reads;
+      for (let t = 0; t < 400; t++) {
+        const i = Math.floor(rand() * size);
+        const climb = verified.planClimb(i, size);
+        reads += climb.siblings.length;
+        assert.ok(climb.siblings.length <= Math.ceil(Math.log2(size)));
+        assert.ok(verified.verify(climb, leaves[i]!, climb.siblings.map(read)), `leaf ${i} of ${size}`);
+      }
+      if (size === 1000) assert.ok(reads - readsBefore < 400 * 3, `a warm set needs few reads (${reads - readsBefore} for 400 leaves)`);
+    }
+    // A leaf on its own climbs a full path: as long as a full audit path at most, to a frontier subtree.
+    const fresh = new VerifiedSubtrees();
+    const { f, read } = grownTree(leaves);
+    fresh.addFrontier(f);
+    const climb = fresh.planClimb(5, 1000);
+    assert.equal(climb.anchor.level, 9, 'leaf 5 of 1000 lies in the frontier subtree of 512 leaves');
+    assert.equal(climb.siblings.length, 9);
+    assert.ok(fresh.verify(climb, leaves[5]!, climb.siblings.map(read)));
+  });
+
+  it('fails an altered leaf or sibling, and keeps nothing from a failed climb', () => {
+    const rand = prng(SEED + 7);
+    const leaves = randomLeafHashes(500, rand);
+    const { f, read } = grownTree(leaves);
+    const verified = new VerifiedSubtrees();
+    verified.addFrontier(f);
+    const before = verified.size;
+    const climb = verified.planClimb(77, 500);
+    const siblings = climb.siblings.map(read);
+    const altered = Uint8Array.from(leaves[77]!);
+    altered[0] ^= 1;
+    assert.equal(verified.verify(climb, altered, siblings), false, 'altered leaf');
+    for (let k = 0; k < siblings.length; k++) {
+      const bad = siblings.map((h) => Uint8Array.from(h));
+      bad[k]![31] ^= 0x80;
+      assert.equal(verified.verify(climb, leaves[77]!, bad), false, `altered sibling ${k}`);
+    }
+    assert.equal(verified.verify(climb, leaves[77]!, siblings.slice(1)), false, 'a sibling short');
+    assert.equal(verified.size, before, 'nothing kept from failed climbs');
+    // A leaf next to a verified one: its climb stops at their shared parent, and an altered leaf fails there.
+    assert.ok(verified.verify(climb, leaves[77]!, siblings));
+    const next = verified.planClimb(76, 500);
+    assert.deepEqual(next.siblings, [{ level: 0, index: 77 }]);
+    assert.deepEqual(next.anchor, { level: 1, index: 38 });
+    assert.equal(verified.verify(next, altered, [leaves[77]!]), false);
+    assert.ok(verified.verify(next, leaves[76]!, [leaves[77]!]));
+  });
+
+  it('shows the last leaf of an odd-sized tree included from the frontier alone', () => {
+    const leaves = randomLeafHashes(23, prng(SEED + 10));
+    const { f } = grownTree(leaves);
+    const verified = new VerifiedSubtrees();
+    verified.addFrontier(f);
+    const climb = verified.planClimb(22, 23);
+    assert.deepEqual(climb.siblings, []);
+    assert.ok(verified.verify(climb, leaves[22]!, []));
+    assert.equal(verified.verify(climb, leaves[21]!, []), false);
+  });
+
+  it('refuses a leaf outside the tree, or a tree whose frontier it was not given', () => {
+    const { f } = grownTree(randomLeafHashes(10, prng(SEED + 8)));
+    const verified = new VerifiedSubtrees();
+    assert.throws(() => verified.planClimb(3, 10), (e: unknown) => e instanceof DomainError && /frontier/.test(e.message));
+    verified.addFrontier(f);
+    assert.throws(() => verified.planClimb(10, 10), (e: unknown) => e instanceof DomainError && /outside/.test(e.message));
+  });
+
+  it('keeps at most its capacity, the frontier re-added on every use', () => {
+    const leaves = randomLeafHashes(256, prng(SEED + 9));
+    const { f, read } = grownTree(leaves);
+    const verified = new VerifiedSubtrees(16);
+    for (let i = 0; i < 256; i += 7) {
+      verified.addFrontier(f);
+      const climb = verified.planClimb(i, 256);
+      assert.ok(verified.verify(climb, leaves[i]!, climb.siblings.map(read)));
+      assert.ok(verified.size <= 16);
     }
   });
 });

@@ -9,6 +9,7 @@
  * verifyInclusion(hashes[1], 1, 2, inclusionProof(hashes, 1, 2), root); // true
  */
 import { createHash } from 'node:crypto';
+import { BoundedMap } from '../bounded-map.ts';
 import { DomainError, invalid } from '../errors.ts';
 
 /** Bytes in every hash of the tree (SHA-256). */
@@ -390,6 +391,20 @@ export class MerkleFrontier {
     return foldSubtreeHashes(this.#hashes);
   }
 
+  /** The perfect subtrees of the frontier, left to right, with where they sit in the tree. */
+  subtrees(): CompletedNode[] {
+    const out: CompletedNode[] = [];
+    let start = 0;
+    let i = 0;
+    for (let level = Math.floor(Math.log2(this.#size || 1)); level >= 0; level--) {
+      const width = 2 ** level;
+      if (Math.floor(this.#size / width) % 2 === 0) continue;
+      out.push({ level, index: start / width, hash: this.#hashes[i++] });
+      start += width;
+    }
+    return out;
+  }
+
   /** An independent copy. */
   clone(): MerkleFrontier {
     return MerkleFrontier.fromJSON(this.toJSON());
@@ -400,3 +415,81 @@ export class MerkleFrontier {
     return { size: this.#size, hashes: this.#hashes.map((h) => Buffer.from(h).toString('base64')) };
   }
 }
+
+/** What one leaf needs to be shown included through {@link VerifiedSubtrees}: the sibling subtrees to read, lowest first. */
+export interface InclusionClimb {
+  readonly index: number;
+  readonly siblings: SubtreeNode[];
+  /** The verified subtree the climb ends at, and its hash as known when the climb was planned. */
+  readonly anchor: SubtreeNode;
+  readonly anchorHash: Uint8Array;
+}
+
+/**
+ * Perfect-subtree hashes known to belong to a tree: those of its frontier (the root is folded from them), and every
+ * subtree on a path that was folded up to one of them. A perfect subtree of an append-only tree never changes, so what
+ * is verified once stays verified as the tree grows; a later leaf then needs only the siblings up to its lowest verified
+ * ancestor instead of a whole RFC 9162 audit path (about log2 n nodes), and a leaf altered in the store folds to another
+ * hash and fails there. Bounded ({@link BoundedMap}; the frontier's are re-added on every use).
+ */
+export class VerifiedSubtrees {
+  readonly #hashes: BoundedMap<number, Uint8Array>;
+
+  constructor(capacity = 65_536) {
+    this.#hashes = new BoundedMap(capacity);
+  }
+
+  get size(): number {
+    return this.#hashes.size;
+  }
+
+  /** Takes the frontier of the current tree as verified: the root it folds to is what leaves are checked against. */
+  addFrontier(frontier: MerkleFrontier): void {
+    for (const node of frontier.subtrees()) this.#hashes.set(key(node.level, node.index), node.hash);
+  }
+
+  /**
+   * The climb of leaf `index` in a tree of `treeSize` leaves whose frontier was added: up through its perfect ancestors
+   * until one is verified. @throws DomainError invalid `index_out_of_range`, `frontier_not_added`
+   */
+  planClimb(index: number, treeSize: number): InclusionClimb {
+    if (!isSize(index) || !isSize(treeSize) || index >= treeSize) {
+      throw invalid('index_out_of_range', `Leaf index ${index} is outside a tree of ${treeSize} leaves`, { index, treeSize });
+    }
+    const siblings: SubtreeNode[] = [];
+    for (let level = 0; ; level++) {
+      const at = Math.floor(index / 2 ** level);
+      if ((at + 1) * 2 ** level > treeSize) {
+        throw invalid('frontier_not_added', `No verified subtree holds leaf ${index} of a tree of ${treeSize}: add the frontier first`);
+      }
+      // Level 0 is known only for a frontier's single leaf (an odd-sized tree's last one).
+      const known = this.#hashes.get(key(level, at));
+      if (known) return { index, siblings, anchor: { level, index: at }, anchorHash: known };
+      siblings.push({ level, index: at % 2 === 0 ? at + 1 : at - 1 });
+    }
+  }
+
+  /**
+   * Folds the leaf's hash with the siblings' (in the climb's order) and compares with the anchor; when equal, every
+   * subtree on the way is verified too and kept. Malformed input gives false, never a throw.
+   */
+  verify(climb: InclusionClimb, leafHash: Uint8Array, siblingHashes: readonly Uint8Array[]): boolean {
+    if (!isHash(leafHash) || siblingHashes.length !== climb.siblings.length || !siblingHashes.every(isHash)) return false;
+    let h = leafHash;
+    const path: Array<[level: number, index: number, hash: Uint8Array]> = [];
+    for (let i = 0; i < climb.siblings.length; i++) {
+      const sibling = climb.siblings[i]!;
+      const left = sibling.index % 2 === 1;
+      path.push([sibling.level, sibling.index, siblingHashes[i]!]);
+      h = left ? nodeHash(h, siblingHashes[i]!) : nodeHash(siblingHashes[i]!, h);
+      path.push([sibling.level + 1, Math.floor(sibling.index / 2), h]);
+    }
+    if (!bytesEqual(h, climb.anchorHash)) return false;
+    // Level 0 (leaves) is not kept: a leaf is re-read with its event anyway.
+    for (const [level, index, hash] of path) if (level > 0) this.#hashes.set(key(level, index), hash);
+    return true;
+  }
+}
+
+/** One number per (level, index): levels stay under 64 and indexes under 2^46, within a double's exact integers. */
+const key = (level: number, index: number): number => index * 64 + level;

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { leafHash, MerkleFrontier, type SubtreeNode } from '../../domain/ledger/merkle.ts';
 import type { Store } from '../open-database.ts';
-import { oneOf } from './one-of.ts';
+import { inSet, preparedRows, setParameter } from './raw-select.ts';
 
 /** An event to append to the ledger: its row id and its CBV 2.0 hash ID (the leaf). */
 export interface LedgerEntry {
@@ -14,6 +14,8 @@ export interface LedgerEntry {
 export interface LedgerState {
   treeSize: number;
   root: Uint8Array;
+  /** The perfect subtrees the root is folded from. */
+  frontier: MerkleFrontier;
 }
 
 /**
@@ -63,10 +65,17 @@ export async function appendLedgerPostgres(client: pg.PoolClient, entries: reado
 export class LedgerRepository {
   constructor(private readonly store: Store) {}
 
+  /** Read on every scan-page view: one prepared statement; the frontier is parsed and folded again only when it changed. */
   async state(): Promise<LedgerState> {
-    const row = await this.store.db.selectFrom('ledger_state').select(['tree_size', 'frontier']).where('id', '=', 1).executeTakeFirstOrThrow();
-    return { treeSize: Number(row.tree_size), root: MerkleFrontier.fromJSON(JSON.parse(row.frontier)).root() };
+    const [[text]] = (await preparedRows(this.store, 'SELECT frontier FROM ledger_state WHERE id = 1', [])) as Array<[string]>;
+    if (this.lastState?.text !== text) {
+      const frontier = MerkleFrontier.fromJSON(JSON.parse(text!));
+      this.lastState = { text: text!, state: { treeSize: frontier.size, root: frontier.root(), frontier } };
+    }
+    return this.lastState.state;
   }
+
+  private lastState?: { text: string; state: LedgerState };
 
   /** The leaf of an event (by row id), if it is in the ledger. */
   async findLeafByEventRowId(eventRowId: string): Promise<{ idx: number; hashId: string } | undefined> {
@@ -77,14 +86,13 @@ export class LedgerRepository {
   /** For each event row that is in the ledger: its leaf and the stored body, to check one against the other. */
   async listLeavesWithBodies(eventRowIds: readonly string[]): Promise<Array<{ eventRowId: string; idx: number; hashId: string; body: string }>> {
     if (eventRowIds.length === 0) return [];
-    // The set as one parameter: one statement text (prepared once) for every view of the scan page.
-    const rows = await this.store.db
-      .selectFrom('ledger_leaf as l')
-      .innerJoin('event as e', 'e.id', 'l.event_id')
-      .select(['l.event_id', 'l.idx', 'l.hash_id', 'e.body'])
-      .where(oneOf(this.store, 'l.event_id', eventRowIds))
-      .execute();
-    return rows.map((r) => ({ eventRowId: r.event_id, idx: Number(r.idx), hashId: r.hash_id, body: r.body }));
+    // The set as one parameter: one statement, prepared once, for every view of the scan page.
+    const rows = (await preparedRows(
+      this.store,
+      `SELECT l.event_id, l.idx, l.hash_id, e.body FROM ledger_leaf l JOIN event e ON e.id = l.event_id WHERE ${inSet(this.store, 'l.event_id')}`,
+      [setParameter(this.store, eventRowIds)],
+    )) as Array<[string, number | string, string, string]>;
+    return rows.map(([eventRowId, idx, hashId, body]) => ({ eventRowId, idx: Number(idx), hashId, body }));
   }
 
   /**

@@ -32,7 +32,10 @@ const NODE_CAP = 1_000_000;
 export async function assessRecallImpact(deps: Deps, codes: readonly string[]): Promise<RecallImpact> {
   const recalls = deps.recalls;
   const holdings = deps.holdings;
-  const affected = new Map<string, { quantity: number | null; uom: string | null }>();
+  // Each affected unit's position, and by position its quantity and unit of measure (arrays, not an object a unit).
+  const affected = new Map<string, number>();
+  const quantities: Array<number | null> = [];
+  const uoms: Array<string | null> = [];
   let truncated = false;
   const add = (node: string, quantity: number | null = null, uom: string | null = null) => {
     if (affected.has(node)) return false;
@@ -40,7 +43,9 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
       truncated = true;
       return false;
     }
-    affected.set(node, { quantity, uom });
+    affected.set(node, affected.size);
+    quantities.push(quantity);
+    uoms.push(uom);
     return true;
   };
   for (const c of codes) add(c);
@@ -48,8 +53,8 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   // Down: contents of recalled containers, recursively.
   for (let frontier = [...codes]; frontier.length; ) {
     const next: string[] = [];
-    for (const e of await recalls.listEdgeEnds(frontier, 'to', ['packed', 'associated'])) if (add(e.node, e.quantity, e.uom)) next.push(e.node);
-    for (const e of await recalls.listEdgeEnds(frontier, 'from', ['unpacked', 'in_lot'])) if (add(e.node, e.quantity, e.uom)) next.push(e.node);
+    for (const [node, quantity, uom] of await recalls.listEdgeEnds(frontier, 'to', ['packed', 'associated'])) if (add(node, quantity, uom)) next.push(node);
+    for (const [node, quantity, uom] of await recalls.listEdgeEnds(frontier, 'from', ['unpacked', 'in_lot'])) if (add(node, quantity, uom)) next.push(node);
     frontier = next;
   }
   // The origins do not depend on the walk: read at the same time (on PostgreSQL, on other connections of the pool).
@@ -60,7 +65,7 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   for (let frontier = [...affected.keys()]; frontier.length; ) {
     movementReads.push(startedEarly(holdings.readLeanMovements(frontier, QUANTITY_EDGE_KINDS)));
     const next: string[] = [];
-    for (const e of await recalls.listEdgeEnds(frontier, 'from', FORWARD)) if (add(e.node, e.quantity, e.uom)) next.push(e.node);
+    for (const [node, quantity, uom] of await recalls.listEdgeEnds(frontier, 'from', FORWARD)) if (add(node, quantity, uom)) next.push(node);
     frontier = next;
   }
 
@@ -71,10 +76,7 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   // Replayed below unit by unit through one reused ledger.
   const { rows, regionOf } = holdings.groupLeanMovements(unitCodes, movementParts);
   const products = new Map(productRows.map((p) => [p.class_uri, p.name]));
-  const units = unitCodes.map((code, i) => {
-    const { quantity, uom } = affected.get(code)!;
-    return { code, product: products.get(classOf[i]!) ?? null, quantity, unit: uom };
-  });
+  const units = unitCodes.map((code, i) => ({ code, product: products.get(classOf[i]!) ?? null, quantity: quantities[i]!, unit: uoms[i]! }));
 
   const owners = await holdings.partiesByUris(leanHolderNodes(rows));
   const holderOf = (node: string | null, capturer: string) => (node === null ? capturer : owners.get(node)?.partyId ?? capturer);

@@ -10,6 +10,9 @@ export type RecallNoticeRow = Selectable<RecallNoticeTable>;
 const CHUNK = 500;
 
 /** Recalls, their notices, and the unit-to-unit edges a recall walks. */
+/** The far end of an edge as a walk adds it: the node, and the quantity and unit of measure the edge gives it. */
+export type EdgeEnd = [node: string, quantity: number | null, uom: string | null];
+
 export class RecallRepository {
   constructor(private readonly store: Store) {}
 
@@ -86,7 +89,7 @@ export class RecallRepository {
    * (end, quantity, uom) and leaving out edges from a node to itself: what a walk adds to its set, without bringing
    * back one row per edge (100,000 serials packed into 1,000 cases come back as 1,000 rows).
    */
-  async listEdgeEnds(nodes: readonly string[], side: 'from' | 'to', kinds: readonly string[]): Promise<Array<{ node: string; quantity: number | null; uom: string | null }>> {
+  async listEdgeEnds(nodes: readonly string[], side: 'from' | 'to', kinds: readonly string[]): Promise<EdgeEnd[]> {
     if (nodes.length === 0 || kinds.length === 0) return [];
     const far = side === 'from' ? 'to_node' : 'from_node';
     const list = sqlLiterals(kinds);
@@ -108,9 +111,10 @@ export class RecallRepository {
           SELECT ${far} AS node, kind, quantity, uom FROM lineage_edge WHERE ${inFrontier} AND unit = '' AND from_node <> to_node OFFSET 0
         ) e WHERE kind IN (${list})`;
     }
-    // Rows as arrays from a statement prepared once: a frontier of 100,000 ends is 100,000 rows.
-    const rows = (await preparedRows(this.store, text, [setParameter(this.store, nodes)])) as Array<[string, number | string | null, string | null]>;
-    return rows.map(([node, q, uom]) => ({ node, quantity: q === null ? null : Number(q), uom }));
+    // Rows as arrays from a statement prepared once, kept as they come: a frontier of 100,000 ends is 100,000 rows.
+    const rows = (await preparedRows(this.store, text, [setParameter(this.store, nodes)])) as EdgeEnd[];
+    if (this.store.dialect === 'postgres') for (const r of rows) if (r[1] !== null) r[1] = Number(r[1]);
+    return rows;
   }
 
   /** `unit = ''` (edges between units), kept out of SQLite's index choice: its unit index would cost a row lookup. */

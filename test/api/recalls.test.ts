@@ -31,7 +31,9 @@ for (const dialect of testDialects()) {
       assert.equal(r.status, 'open');
       const codes = r.impact.units.map((u: { code: string }) => u.code).sort();
       assert.deepEqual(codes, [PORK_LOT, pigLot].sort());
-      assert.equal(r.impact.units.find((u: { code: string }) => u.code === PORK_LOT).product, '冷鲜猪肉（白条）');
+      const pork = r.impact.units.find((u: { code: string }) => u.code === PORK_LOT);
+      assert.equal(pork.product, '冷鲜猪肉（白条）');
+      assert.deepEqual([pork.quantity, pork.unit], [1580, 'KGM'], 'what the slaughter made of the pigs');
       const onHand = Object.fromEntries(r.impact.holders.map((h: { partyId: string; onHand: Array<{ value: number }> }) => [h.partyId, h.onHand.map((o) => o.value)]));
       assert.deepEqual(onHand, { [keys.market.partyId]: [780], [keys.supermarket.partyId]: [187.5], [keys.canteen.partyId]: [200] });
       assert.deepEqual(r.impact.regions, ['441302', '441303']);

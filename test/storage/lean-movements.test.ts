@@ -41,4 +41,28 @@ for (const dialect of testDialects()) {
       await t.close();
     }
   });
+
+  test(`a walk's edge ends keep the quantities their edges give, exactly, on ${dialect}`, async () => {
+    const { t, keys } = await demoApp(dialect);
+    try {
+      const minced = 'https://id.gs1.org/01/06970123100014/10/ZR20261103M';
+      const odd = 0.1 + 0.2; // 0.30000000000000004: a double that 15 significant digits would round
+      const mince = {
+        type: 'TransformationEvent', eventTime: '2026-11-09T09:00:00+08:00', eventTimeZoneOffset: '+08:00', bizStep: 'commissioning',
+        inputQuantityList: [{ epcClass: PORK_LOT, quantity: 12.5, uom: 'KGM' }],
+        outputQuantityList: [{ epcClass: minced, quantity: odd, uom: 'KGM' }, { epcClass: `${minced}2`, quantity: 1e-7, uom: 'KGM' }],
+      };
+      assert.equal((await t.inject({ method: 'POST', url: '/epcis/capture', key: keys.market.key, payload: epcisDoc([mince]) })).statusCode, 202);
+      const ends = await t.deps.recalls.listEdgeEnds([PORK_LOT], 'from', ['transformed_into']);
+      const of = (node: string) => ends.node.flatMap((n, i) => (n === node ? [[ends.quantity[i], ends.uom[i]]] : []));
+      assert.deepEqual(of(minced), [[odd, 'KGM']]);
+      assert.deepEqual(of(`${minced}2`), [[1e-7, 'KGM']]);
+      // A frontier large enough for the other statement (one seek per node) gives the same.
+      const many = [PORK_LOT, ...Array.from({ length: 1500 }, (_, i) => `https://id.gs1.org/01/06970123100014/10/NONE${i}`)];
+      const again = await t.deps.recalls.listEdgeEnds(many, 'from', ['transformed_into']);
+      assert.deepEqual(again.node.map((n, i) => [n, again.quantity[i], again.uom[i]]).sort(), ends.node.map((n, i) => [n, ends.quantity[i], ends.uom[i]]).sort());
+    } finally {
+      await t.close();
+    }
+  });
 }

@@ -1,7 +1,7 @@
 import { OnHandLedger, QUANTITY_EDGE_KINDS } from '../../domain/trace/quantity-ledger.ts';
 import type { HoldingRepository, LeanMovements } from '../../storage/repositories/holding.repository.ts';
 import { leanHolderNodes, leanHolders, PLACE_IS_FROM } from '../unit-movements.ts';
-import type { RecallRepository } from '../../storage/repositories/recall.repository.ts';
+import type { EdgeEnds, RecallRepository } from '../../storage/repositories/recall.repository.ts';
 import { productClassesOf } from '../capture-events.ts';
 import type { Deps } from '../deps.ts';
 import { startedEarly } from '../started-early.ts';
@@ -48,13 +48,17 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
     uoms.push(uom);
     return true;
   };
+  /** Adds the ends not yet affected, and puts them in the next frontier. */
+  const addEnds = (ends: EdgeEnds, next: string[]) => {
+    for (let i = 0; i < ends.node.length; i++) if (add(ends.node[i]!, ends.quantity[i]!, ends.uom[i]!)) next.push(ends.node[i]!);
+  };
   for (const c of codes) add(c);
 
   // Down: contents of recalled containers, recursively.
   for (let frontier = [...codes]; frontier.length; ) {
     const next: string[] = [];
-    for (const [node, quantity, uom] of await recalls.listEdgeEnds(frontier, 'to', ['packed', 'associated'])) if (add(node, quantity, uom)) next.push(node);
-    for (const [node, quantity, uom] of await recalls.listEdgeEnds(frontier, 'from', ['unpacked', 'in_lot'])) if (add(node, quantity, uom)) next.push(node);
+    addEnds(await recalls.listEdgeEnds(frontier, 'to', ['packed', 'associated']), next);
+    addEnds(await recalls.listEdgeEnds(frontier, 'from', ['unpacked', 'in_lot']), next);
     frontier = next;
   }
   // The origins do not depend on the walk: read at the same time (on PostgreSQL, on other connections of the pool).
@@ -65,7 +69,7 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   for (let frontier = [...affected.keys()]; frontier.length; ) {
     movementReads.push(startedEarly(holdings.readLeanMovements(frontier, QUANTITY_EDGE_KINDS)));
     const next: string[] = [];
-    for (const [node, quantity, uom] of await recalls.listEdgeEnds(frontier, 'from', FORWARD)) if (add(node, quantity, uom)) next.push(node);
+    addEnds(await recalls.listEdgeEnds(frontier, 'from', FORWARD), next);
     frontier = next;
   }
 

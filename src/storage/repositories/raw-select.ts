@@ -32,6 +32,22 @@ export function rawStatement(sqlite: BetterSqlite3.Database, text: string): Bett
   return stmt;
 }
 
+const pluckStatements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+/**
+ * The first column of each row, from a statement prepared once per connection and text ({@link preparedRows} for one
+ * value a row). On SQLite the values come straight from the statement (`pluck`): making an array for each of 100,000
+ * rows cost twice as much as reading them.
+ */
+export async function preparedValues(store: Store, text: string, values: readonly unknown[]): Promise<unknown[]> {
+  if (!store.sqlite) return (await preparedRows(store, text, values)).map((r) => r[0]);
+  let byText = pluckStatements.get(store.sqlite);
+  if (!byText) pluckStatements.set(store.sqlite, (byText = new Map()));
+  let stmt = byText.get(text);
+  if (!stmt) byText.set(text, (stmt = store.sqlite.prepare(text).pluck(true)));
+  return stmt.all(...values);
+}
+
 const statementNames = new Map<string, string>();
 
 /**

@@ -2,7 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { RecallNoticeTable, RecallTable } from '../database.ts';
 import { oneOf } from './one-of.ts';
-import { inSet, preparedRows, setParameter, sqlLiterals } from './raw-select.ts';
+import { inSet, preparedRows, preparedValues, setParameter, sqlLiterals } from './raw-select.ts';
 
 export type RecallRow = Selectable<RecallTable>;
 export type RecallNoticeRow = Selectable<RecallNoticeTable>;
@@ -10,8 +10,12 @@ export type RecallNoticeRow = Selectable<RecallNoticeTable>;
 const CHUNK = 500;
 
 /** Recalls, their notices, and the unit-to-unit edges a recall walks. */
-/** The far end of an edge as a walk adds it: the node, and the quantity and unit of measure the edge gives it. */
-export type EdgeEnd = [node: string, quantity: number | null, uom: string | null];
+/** The far ends of edges as a walk adds them, by column: each node, and the quantity and unit of measure its edge gives it. */
+export interface EdgeEnds {
+  node: string[];
+  quantity: Array<number | null>;
+  uom: Array<string | null>;
+}
 
 export class RecallRepository {
   constructor(private readonly store: Store) {}
@@ -85,36 +89,58 @@ export class RecallRepository {
   }
 
   /**
-   * The far ends of those edges, each with the quantity and unit of measure an edge gives it, once per distinct
-   * (end, quantity, uom) and leaving out edges from a node to itself: what a walk adds to its set, without bringing
-   * back one row per edge (100,000 serials packed into 1,000 cases come back as 1,000 rows).
+   * The far ends of those edges, each with the quantity and unit of measure an edge gives it, in the order the store
+   * meets them, leaving out edges from a node to itself: what a walk adds to its set. A large frontier's come back once
+   * per distinct (end, quantity, uom) (100,000 serials packed into 1,000 cases: 1,000 rows); a small one's may repeat.
+   * By column: a lot made into 100,000 serials is 100,000 ends, and an object or array for each was most of the read.
    */
-  async listEdgeEnds(nodes: readonly string[], side: 'from' | 'to', kinds: readonly string[]): Promise<EdgeEnd[]> {
-    if (nodes.length === 0 || kinds.length === 0) return [];
+  async listEdgeEnds(nodes: readonly string[], side: 'from' | 'to', kinds: readonly string[]): Promise<EdgeEnds> {
+    const ends: EdgeEnds = { node: [], quantity: [], uom: [] };
+    if (nodes.length === 0 || kinds.length === 0) return ends;
     const far = side === 'from' ? 'to_node' : 'from_node';
     const list = sqlLiterals(kinds);
     // Packing or association leads from a child to its container, whose quantity is not the child's: left unknown.
     const toContainer = side === 'from' ? `kind IN ('packed', 'associated')` : 'FALSE';
-    const quantity = `CASE WHEN ${toContainer} THEN NULL ELSE quantity END, CASE WHEN ${toContainer} THEN NULL ELSE uom END`;
+    const quantity = `CASE WHEN ${toContainer} THEN NULL ELSE quantity END`;
+    const uom = `CASE WHEN ${toContainer} THEN NULL ELSE uom END`;
     const inFrontier = inSet(this.store, side === 'from' ? 'from_node' : 'to_node');
-    let text: string;
-    if (nodes.length < LARGE_FRONTIER) {
-      text = `SELECT DISTINCT ${far}, ${quantity} FROM lineage_edge WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`;
-    } else if (this.store.dialect === 'sqlite') {
+    const parameter = [setParameter(this.store, nodes)];
+    if (this.store.dialect === 'sqlite') {
       // A large frontier has a few edges per node: one index seek per node, the kinds checked on the row (`+kind`),
-      // rather than a seek per node and kind.
-      text = `SELECT DISTINCT ${far}, ${quantity} FROM lineage_edge WHERE ${inFrontier} AND +kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`;
-    } else {
-      // The same on PostgreSQL: OFFSET 0 keeps the kinds out of the index condition, where each node × kind pair
-      // would be one more descent of the index.
-      text = `SELECT DISTINCT node, ${quantity} FROM (
+      // rather than a seek per node and kind. One text value a row, the end alone when the edge gives it no quantity
+      // (a lot made into serials gives each none), else with its quantity (`%!.17g`: 17 significant digits, the double itself; plain `%.17g` stops at 15)
+      // and unit of measure, read as plain strings (`pluck`): an array a row cost more than the read.
+      // A small frontier fans out to ends that are mostly distinct (one lot, 100,000 serials): they come back as they
+      // are met, repeats and all (the walk adds each end once), rather than through DISTINCT's temporary index.
+      const large = nodes.length >= LARGE_FRONTIER;
+      const value = `CASE WHEN ${quantity} IS NULL AND ${uom} IS NULL THEN ${far} ELSE ${far} || char(31) || ifnull(printf('%!.17g', ${quantity}), '') || char(31) || ifnull(${uom}, '') END`;
+      const text = `SELECT ${large ? 'DISTINCT ' : ''}${value} FROM lineage_edge WHERE ${inFrontier} AND ${large ? '+kind' : 'kind'} IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`;
+      for (const v of (await preparedValues(this.store, text, parameter)) as string[]) {
+        if (v.indexOf('\u001f') < 0) {
+          ends.node.push(v);
+          ends.quantity.push(null);
+          ends.uom.push(null);
+        } else {
+          const [node, q, u] = v.split('\u001f') as [string, string, string];
+          ends.node.push(node);
+          ends.quantity.push(q === '' ? null : Number(q));
+          ends.uom.push(u === '' ? null : u);
+        }
+      }
+      return ends;
+    }
+    const text = nodes.length < LARGE_FRONTIER
+      ? `SELECT DISTINCT ${far}, ${quantity}, ${uom} FROM lineage_edge WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`
+      // OFFSET 0 keeps the kinds out of the index condition, where each node × kind pair would be one more descent.
+      : `SELECT DISTINCT node, ${quantity}, ${uom} FROM (
           SELECT ${far} AS node, kind, quantity, uom FROM lineage_edge WHERE ${inFrontier} AND unit = '' AND from_node <> to_node OFFSET 0
         ) e WHERE kind IN (${list})`;
+    for (const [node, q, u] of (await preparedRows(this.store, text, parameter)) as Array<[string, number | string | null, string | null]>) {
+      ends.node.push(node);
+      ends.quantity.push(q === null ? null : Number(q));
+      ends.uom.push(u);
     }
-    // Rows as arrays from a statement prepared once, kept as they come: a frontier of 100,000 ends is 100,000 rows.
-    const rows = (await preparedRows(this.store, text, [setParameter(this.store, nodes)])) as EdgeEnd[];
-    if (this.store.dialect === 'postgres') for (const r of rows) if (r[1] !== null) r[1] = Number(r[1]);
-    return rows;
+    return ends;
   }
 
   /** `unit = ''` (edges between units), kept out of SQLite's index choice: its unit index would cost a row lookup. */

@@ -31,9 +31,8 @@ const CHUNK = 500;
 export type LeanMovement = [unit: string, kind: string, from: string | null, to: string | null, eventRowId: string, eventTime: number, partyId: string, quantity: number | null, uom: string | null];
 
 /**
- * Lean rows read for units by their positions (0 ≤ position < count), ordered by position and, within one, as SQLite's
- * `lineage_edge_unit` index holds them: (event_time, party_id, quantity, uom, from_node, kind, to_node, event_id), an
- * end given as null being the unit itself. A counting sort by position, then an insertion sort of each unit's few rows.
+ * Lean rows read for units by their positions (0 ≤ position < count), ordered by position and, within one, by
+ * {@link unitIndexOrder}. A counting sort by position, then an insertion sort of each unit's few rows.
  */
 function inUnitIndexOrder(rows: readonly LeanMovement[], positions: readonly number[], count: number): LeanMovement[] {
   const start = new Int32Array(count + 1);
@@ -54,8 +53,10 @@ function inUnitIndexOrder(rows: readonly LeanMovement[], positions: readonly num
 }
 
 /**
- * SQLite's order of two index entries of the same unit: NULL first, numbers by value, text by UTF-16 code unit (SQLite's
- * BINARY order of UTF-8 bytes is the same for text within the Basic Multilingual Plane, which the stored URIs and ids are).
+ * The order of two edges about the same unit: as SQLite's `lineage_edge_unit` index holds them, (event_time, party_id,
+ * quantity, uom, from_node, kind, to_node, event_id), an end given as null being the unit itself; NULL first, numbers by
+ * value, text by UTF-16 code unit (SQLite's BINARY order of UTF-8 bytes is the same within the Basic Multilingual Plane,
+ * where the stored URIs and ids are). The quantity ledger replays one event's edges in this order on both stores.
  */
 function unitIndexOrder(a: LeanMovement, b: LeanMovement): number {
   return compareSqlite(a[5], b[5]) || compareSqlite(a[6], b[6]) || compareSqlite(a[7], b[7]) || compareSqlite(a[8], b[8])
@@ -114,6 +115,9 @@ export class HoldingRepository {
       else byUnit.set(unit, [r]);
     };
     for (const r of about) push(r.unit, r);
+    const intoRows = new Set<Row>();
+    const isInto = (r: Row) => intoRows.has(r);
+    const leanOf = (r: Row): LeanMovement => [r.unit, r.kind, r.from_node, r.to_node, r.event_id, Number(r.event_time), r.party_id, r.quantity === null ? null : Number(r.quantity), r.uom];
     const seenPacking = new Set<string>();
     for (const r of into) {
       if (r.kind === 'packed') {
@@ -121,7 +125,9 @@ export class HoldingRepository {
         if (seenPacking.has(key)) continue;
         seenPacking.add(key);
       }
-      push(r.to_node, { ...r, unit: r.to_node, quantity: null });
+      const row = { ...r, unit: r.to_node, quantity: null };
+      intoRows.add(row);
+      push(r.to_node, row);
     }
     const events = await this.eventsOf([...new Set([...about, ...into].map((r) => r.event_id))], withBody);
 
@@ -131,8 +137,10 @@ export class HoldingRepository {
       for (const unit of batch) {
         const rows = byUnit.get(unit);
         if (!rows) continue;
-        // Stable: edges of one event keep the order the store gave them, the edges about the unit first.
-        rows.sort((a, b) => Number(a.event_time) - Number(b.event_time) || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0));
+        // Oldest first; within one event the edges about the unit first, in the unit index's order (see unitIndexOrder),
+        // then those into it as read: the same order on both stores, and the one the lean read gives.
+        rows.sort((a, b) => Number(a.event_time) - Number(b.event_time) || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0)
+          || Number(isInto(a)) - Number(isInto(b)) || (isInto(a) ? 0 : unitIndexOrder(leanOf(a), leanOf(b))));
         for (const r of rows) {
           const e = events.get(r.event_id);
           if (!e) continue;
@@ -198,8 +206,25 @@ export class HoldingRepository {
           for (const r of inUnitIndexOrder(rows, positions, units.length)) read.push(r);
         })());
       } else {
-        reads.push(preparedRows(this.store, `SELECT unit, kind, ${ends}, ${columns}, quantity, uom FROM lineage_edge WHERE ${inSet(this.store, 'unit')} AND kind IN (${sqlLiterals(aboutKinds)})`, [set])
-          .then((rows) => void read.push(...(rows as LeanMovement[]))));
+        // The same grouping, each group with its units (PostgreSQL has no position to give back cheaply: `unnest …
+        // WITH ORDINALITY` made it join the whole table), found again in a map of the caller's units.
+        reads.push((async () => {
+          const groups = (await preparedRows(this.store,
+            `SELECT kind, ${ends}, ${columns}, quantity, uom, array_agg(unit) FROM lineage_edge WHERE ${inSet(this.store, 'unit')} AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+            [set])) as Array<[string, string | null, string | null, string, number | string, string, number | string | null, string | null, string[]]>;
+          const positionOf = new Map<string, number>();
+          units.forEach((u, i) => positionOf.set(u, i));
+          const rows: LeanMovement[] = [];
+          const positions: number[] = [];
+          for (const [kind, from, to, eventRowId, eventTime, partyId, quantity, uom, members] of groups) {
+            for (const unit of members) {
+              const key = positionOf.get(unit)!;
+              rows.push([units[key]!, kind, from, to, eventRowId, Number(eventTime), partyId, quantity === null ? null : Number(quantity), uom]);
+              positions.push(key);
+            }
+          }
+          for (const r of inUnitIndexOrder(rows, positions, units.length)) read.push(r);
+        })());
       }
     }
     const into: LeanMovement[] = [];

@@ -106,12 +106,12 @@ export class RecallRepository {
     const inFrontier = inSet(this.store, side === 'from' ? 'from_node' : 'to_node');
     const parameter = [setParameter(this.store, nodes)];
     if (this.store.dialect === 'sqlite') {
+      // One text value a row, read as plain strings (`pluck`): an array a row cost more than the read. The value is
+      // the end alone when the edge gives it no quantity (a lot made into serials gives each none), else the end with
+      // its quantity and unit of measure. `%!.17g` prints 17 significant digits, the double itself; `%.17g` stops at 15.
       // A large frontier has a few edges per node: one index seek per node, the kinds checked on the row (`+kind`),
-      // rather than a seek per node and kind. One text value a row, the end alone when the edge gives it no quantity
-      // (a lot made into serials gives each none), else with its quantity (`%!.17g`: 17 significant digits, the double itself; plain `%.17g` stops at 15)
-      // and unit of measure, read as plain strings (`pluck`): an array a row cost more than the read.
-      // A small frontier fans out to ends that are mostly distinct (one lot, 100,000 serials): they come back as they
-      // are met, repeats and all (the walk adds each end once), rather than through DISTINCT's temporary index.
+      // rather than a seek per node and kind. A small frontier fans out to ends that are mostly distinct (one lot,
+      // 100,000 serials): they come back as met, repeats and all (the walk adds each end once), without DISTINCT.
       const large = nodes.length >= LARGE_FRONTIER;
       const value = `CASE WHEN ${quantity} IS NULL AND ${uom} IS NULL THEN ${far} ELSE ${far} || char(31) || ifnull(printf('%!.17g', ${quantity}), '') || char(31) || ifnull(${uom}, '') END`;
       const text = `SELECT ${large ? 'DISTINCT ' : ''}${value} FROM lineage_edge WHERE ${inFrontier} AND ${large ? '+kind' : 'kind'} IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`;

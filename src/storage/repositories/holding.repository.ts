@@ -1,6 +1,6 @@
 import type { Store } from '../open-database.ts';
 import { oneOf } from './one-of.ts';
-import { inSet, preparedRows, setParameter, sqlLiterals } from './raw-select.ts';
+import { largeSet, preparedRows, sqlLiterals } from './raw-select.ts';
 
 /** One movement of a unit, from the lineage edges that are about it, with what the quantity ledger needs. */
 export interface UnitMovement {
@@ -182,7 +182,7 @@ export class HoldingRepository {
     const sqlite = this.store.dialect === 'sqlite';
     // SQLite: `+kind` keeps the kinds off the index choice (the unit index, one seek per unit); both: the set is one parameter.
     const read: LeanMovement[] = [];
-    const set = setParameter(this.store, units);
+    const { in: inUnits, parameter: set } = largeSet(this.store, units);
     const reads: Array<Promise<void>> = [];
     if (aboutKinds.length) {
       if (sqlite) {
@@ -210,7 +210,7 @@ export class HoldingRepository {
         // WITH ORDINALITY` made it join the whole table), found again in a map of the caller's units.
         reads.push((async () => {
           const groups = (await preparedRows(this.store,
-            `SELECT kind, ${ends}, ${columns}, quantity, uom, array_agg(unit) FROM lineage_edge WHERE ${inSet(this.store, 'unit')} AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+            `SELECT kind, ${ends}, ${columns}, quantity, uom, array_agg(unit) FROM lineage_edge WHERE ${inUnits('unit')} AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
             [set])) as Array<[string, string | null, string | null, string, number | string, string, number | string | null, string | null, string[]]>;
           const positionOf = new Map<string, number>();
           units.forEach((u, i) => positionOf.set(u, i));
@@ -236,7 +236,7 @@ export class HoldingRepository {
       reads.push(preparedRows(this.store, sqlite
         ? `SELECT k.key, e.kind, NULL, NULL, e.event_id, e.event_time, e.party_id, NULL, e.uom, min(e.from_node) FROM json_each(?) AS k JOIN lineage_edge AS e ON e.to_node = k.value WHERE +e.kind IN (${sqlLiterals(intoKinds)}) AND +e.unit = '' GROUP BY k.key, e.kind, e.event_id`
         : `SELECT to_node, kind, NULL, NULL, event_id, min(event_time), min(party_id), NULL::real, (array_agg(uom ORDER BY from_node))[1] FROM (
-            SELECT to_node, kind, from_node, event_id, event_time, party_id, uom FROM lineage_edge WHERE ${inSet(this.store, 'to_node')} AND unit = '' OFFSET 0
+            SELECT to_node, kind, from_node, event_id, event_time, party_id, uom FROM lineage_edge WHERE ${inUnits('to_node')} AND unit = '' OFFSET 0
           ) e WHERE kind IN (${sqlLiterals(intoKinds)}) GROUP BY to_node, kind, event_id`, [set])
         .then((rows) => {
           for (const r of rows as LeanMovement[]) {

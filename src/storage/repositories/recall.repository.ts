@@ -2,7 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { RecallNoticeTable, RecallTable } from '../database.ts';
 import { oneOf } from './one-of.ts';
-import { inSet, preparedRows, preparedValues, setParameter, sqlLiterals } from './raw-select.ts';
+import { inSet, largeSet, preparedRows, preparedValues, setParameter, sqlLiterals } from './raw-select.ts';
 
 export type RecallRow = Selectable<RecallTable>;
 export type RecallNoticeRow = Selectable<RecallNoticeTable>;
@@ -103,8 +103,9 @@ export class RecallRepository {
     const toContainer = side === 'from' ? `kind IN ('packed', 'associated')` : 'FALSE';
     const quantity = `CASE WHEN ${toContainer} THEN NULL ELSE quantity END`;
     const uom = `CASE WHEN ${toContainer} THEN NULL ELSE uom END`;
-    const inFrontier = inSet(this.store, side === 'from' ? 'from_node' : 'to_node');
-    const parameter = [setParameter(this.store, nodes)];
+    const frontier = largeSet(this.store, nodes);
+    const inFrontier = frontier.in(side === 'from' ? 'from_node' : 'to_node');
+    const parameter = [frontier.parameter];
     if (this.store.dialect === 'sqlite') {
       // One text value a row, read as plain strings (`pluck`): an array a row cost more than the read. The value is
       // the end alone when the edge gives it no quantity (a lot made into serials gives each none), else the end with

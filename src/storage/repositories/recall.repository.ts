@@ -130,8 +130,9 @@ export class RecallRepository {
       }
       return ends;
     }
+    // A small frontier's ends as met, without DISTINCT, as on SQLite: hashing a lot's 100,000 serials took 100 ms.
     const text = nodes.length < LARGE_FRONTIER
-      ? `SELECT DISTINCT ${far}, ${quantity}, ${uom} FROM lineage_edge WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`
+      ? `SELECT ${far}, ${quantity}, ${uom} FROM lineage_edge WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`
       // OFFSET 0 keeps the kinds out of the index condition, where each node × kind pair would be one more descent.
       : `SELECT DISTINCT node, ${quantity}, ${uom} FROM (
           SELECT ${far} AS node, kind, quantity, uom FROM lineage_edge WHERE ${inFrontier} AND unit = '' AND from_node <> to_node OFFSET 0

@@ -18,21 +18,21 @@ export function rawSelectIn<T>(sqlite: BetterSqlite3.Database, table: 'product' 
   return rows;
 }
 
-const rawStatements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+const rawStatements = new WeakMap<BetterSqlite3.Database, Record<'raw' | 'pluck', Map<string, BetterSqlite3.Statement>>>();
 
 /**
- * A statement on the raw SQLite handle, prepared once per connection and text, returning rows as arrays: the hot reads
- * (a walk's edges, a recall's movements) that skip Kysely's query building and an object per row.
+ * A statement on the raw SQLite handle, prepared once per connection, text and form, returning rows as arrays (`raw`)
+ * or each row's first value (`pluck`): the hot reads (a walk's edges, a recall's movements) that skip Kysely's query
+ * building and an object per row.
  */
-export function rawStatement(sqlite: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
-  let byText = rawStatements.get(sqlite);
-  if (!byText) rawStatements.set(sqlite, (byText = new Map()));
+export function rawStatement(sqlite: BetterSqlite3.Database, text: string, form: 'raw' | 'pluck' = 'raw'): BetterSqlite3.Statement {
+  let byForm = rawStatements.get(sqlite);
+  if (!byForm) rawStatements.set(sqlite, (byForm = { raw: new Map(), pluck: new Map() }));
+  const byText = byForm[form];
   let stmt = byText.get(text);
-  if (!stmt) byText.set(text, (stmt = sqlite.prepare(text).raw(true)));
+  if (!stmt) byText.set(text, (stmt = form === 'raw' ? sqlite.prepare(text).raw(true) : sqlite.prepare(text).pluck(true)));
   return stmt;
 }
-
-const pluckStatements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
 /**
  * The first column of each row, from a statement prepared once per connection and text ({@link preparedRows} for one
@@ -41,11 +41,7 @@ const pluckStatements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSq
  */
 export async function preparedValues(store: Store, text: string, values: readonly unknown[]): Promise<unknown[]> {
   if (!store.sqlite) return (await preparedRows(store, text, values)).map((r) => r[0]);
-  let byText = pluckStatements.get(store.sqlite);
-  if (!byText) pluckStatements.set(store.sqlite, (byText = new Map()));
-  let stmt = byText.get(text);
-  if (!stmt) byText.set(text, (stmt = store.sqlite.prepare(text).pluck(true)));
-  return stmt.all(...values);
+  return rawStatement(store.sqlite, text, 'pluck').all(...values);
 }
 
 const statementNames = new Map<string, string>();

@@ -31,25 +31,30 @@ const CHUNK = 500;
 export type LeanMovement = [unit: string, kind: string, from: string | null, to: string | null, eventRowId: string, eventTime: number, partyId: string, quantity: number | null, uom: string | null];
 
 /**
- * Lean rows read for units by their positions (0 ≤ position < count), ordered by position and, within one, by
- * {@link unitIndexOrder}. A counting sort by position, then an insertion sort of each unit's few rows.
+ * Items put in buckets 0…count−1, in bucket order (a counting sort: no array per bucket), then each bucket's few items
+ * ordered by a stable insertion sort; an item in bucket −1 is left out.
  */
-function inUnitIndexOrder(rows: readonly LeanMovement[], positions: readonly number[], count: number): LeanMovement[] {
+function bucketSort<T>(items: readonly T[], bucketOf: ArrayLike<number>, count: number, outOfOrder: (earlier: T, later: T) => boolean): T[] {
   const start = new Int32Array(count + 1);
-  for (const p of positions) start[p + 1]++;
-  for (let p = 0; p < count; p++) start[p + 1] += start[p];
-  const out: LeanMovement[] = new Array(rows.length);
+  for (let i = 0; i < items.length; i++) if (bucketOf[i]! >= 0) start[bucketOf[i]! + 1]++;
+  for (let b = 0; b < count; b++) start[b + 1] += start[b];
+  const out: T[] = new Array(start[count]);
   const fill = start.slice(0, count);
-  for (let i = 0; i < rows.length; i++) out[fill[positions[i]!]++] = rows[i]!;
-  for (let p = 0; p < count; p++) {
-    for (let i = start[p] + 1; i < start[p + 1]; i++) {
-      const r = out[i]!;
+  for (let i = 0; i < items.length; i++) if (bucketOf[i]! >= 0) out[fill[bucketOf[i]!]++] = items[i]!;
+  for (let b = 0; b < count; b++) {
+    for (let i = start[b] + 1; i < start[b + 1]; i++) {
+      const x = out[i]!;
       let j = i - 1;
-      for (; j >= start[p] && unitIndexOrder(out[j]!, r) > 0; j--) out[j + 1] = out[j]!;
-      out[j + 1] = r;
+      for (; j >= start[b] && outOfOrder(out[j]!, x); j--) out[j + 1] = out[j]!;
+      out[j + 1] = x;
     }
   }
   return out;
+}
+
+/** Lean rows read for units by their positions (0 ≤ position < count): by position, then by {@link unitIndexOrder}. */
+function inUnitIndexOrder(rows: readonly LeanMovement[], positions: readonly number[], count: number): LeanMovement[] {
+  return bucketSort(rows, positions, count, (a, b) => unitIndexOrder(a, b) > 0);
 }
 
 /**
@@ -185,47 +190,33 @@ export class HoldingRepository {
     const { in: inUnits, parameter: set } = largeSet(this.store, units);
     const reads: Array<Promise<void>> = [];
     if (aboutKinds.length) {
-      if (sqlite) {
-        // Grouped by everything but the unit, each group with its units' positions in the parameter (json_each's key),
-        // put back as the caller's own strings: 100,000 serials made by 100 events come back as 100 rows, not 100,000
-        // rows of nine values each (most of the read's time was making those values). Then put in the order the
-        // ungrouped read gave: by position, each unit's rows in the unit index's order.
-        reads.push((async () => {
-          const groups = (await preparedRows(this.store,
-            `SELECT e.kind, ${ends.replace(/(from_node|to_node|unit)/g, 'e.$1')}, e.event_id, e.event_time, e.party_id, e.quantity, e.uom, json_group_array(k.key)
-             FROM json_each(?) AS k JOIN lineage_edge AS e ON e.unit = k.value WHERE +e.kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
-            [set])) as Array<[string, string | null, string | null, string, number, string, number | null, string | null, string]>;
-          const rows: LeanMovement[] = [];
-          const positions: number[] = [];
-          for (const [kind, from, to, eventRowId, eventTime, partyId, quantity, uom, keys] of groups) {
-            for (const key of JSON.parse(keys) as number[]) {
-              rows.push([units[key]!, kind, from, to, eventRowId, eventTime, partyId, quantity, uom]);
-              positions.push(key);
-            }
+      // Grouped by everything but the unit, each group with its units: 100,000 serials made by 100 events come back as
+      // 100 rows, not 100,000 rows of nine values each (most of the read's time was making those values). SQLite gives
+      // each unit as its position in the parameter (json_each's key); PostgreSQL as the unit itself, found again in a
+      // map (`unnest … WITH ORDINALITY` for positions made it join the whole table). The rows are then put in the order
+      // the ungrouped read gave: by position, each unit's rows in the unit index's order.
+      const text = sqlite
+        ? `SELECT e.kind, ${ends.replace(/(from_node|to_node|unit)/g, 'e.$1')}, e.event_id, e.event_time, e.party_id, e.quantity, e.uom, json_group_array(k.key)
+           FROM json_each(?) AS k JOIN lineage_edge AS e ON e.unit = k.value WHERE +e.kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
+        : `SELECT kind, ${ends}, ${columns}, quantity, uom, array_agg(unit) FROM lineage_edge WHERE ${inUnits('unit')} AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+      reads.push(preparedRows(this.store, text, [set]).then((groups) => {
+        let positionOf: Map<string, number> | undefined;
+        const positionsOf = (members: string | string[]): number[] => {
+          if (typeof members === 'string') return JSON.parse(members) as number[];
+          positionOf ??= new Map(units.map((u, i) => [u, i]));
+          return members.map((u) => positionOf!.get(u)!);
+        };
+        const rows: LeanMovement[] = [];
+        const positions: number[] = [];
+        type AboutGroup = [string, string | null, string | null, string, number | string, string, number | string | null, string | null, string | string[]];
+        for (const [kind, from, to, eventRowId, eventTime, partyId, quantity, uom, members] of groups as AboutGroup[]) {
+          for (const key of positionsOf(members)) {
+            rows.push([units[key]!, kind, from, to, eventRowId, Number(eventTime), partyId, quantity === null ? null : Number(quantity), uom]);
+            positions.push(key);
           }
-          for (const r of inUnitIndexOrder(rows, positions, units.length)) read.push(r);
-        })());
-      } else {
-        // The same grouping, each group with its units (PostgreSQL has no position to give back cheaply: `unnest …
-        // WITH ORDINALITY` made it join the whole table), found again in a map of the caller's units.
-        reads.push((async () => {
-          const groups = (await preparedRows(this.store,
-            `SELECT kind, ${ends}, ${columns}, quantity, uom, array_agg(unit) FROM lineage_edge WHERE ${inUnits('unit')} AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
-            [set])) as Array<[string, string | null, string | null, string, number | string, string, number | string | null, string | null, string[]]>;
-          const positionOf = new Map<string, number>();
-          units.forEach((u, i) => positionOf.set(u, i));
-          const rows: LeanMovement[] = [];
-          const positions: number[] = [];
-          for (const [kind, from, to, eventRowId, eventTime, partyId, quantity, uom, members] of groups) {
-            for (const unit of members) {
-              const key = positionOf.get(unit)!;
-              rows.push([units[key]!, kind, from, to, eventRowId, Number(eventTime), partyId, quantity === null ? null : Number(quantity), uom]);
-              positions.push(key);
-            }
-          }
-          for (const r of inUnitIndexOrder(rows, positions, units.length)) read.push(r);
-        })());
-      }
+        }
+        for (const r of inUnitIndexOrder(rows, positions, units.length)) read.push(r);
+      }));
     }
     const into: LeanMovement[] = [];
     if (intoKinds.length) {
@@ -267,29 +258,15 @@ export class HoldingRepository {
     for (let i = 0; i < units.length; i += CHUNK) {
       for (const unit of units.slice(i, i + CHUNK).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) if (!ordinal.has(unit)) ordinal.set(unit, ordinal.size);
     }
-    const start = new Int32Array(ordinal.size + 1);
     const slot = new Int32Array(read.length);
     for (let i = 0; i < read.length; i++) {
       const r = read[i];
       if (typeof r[5] !== 'number') r[5] = Number(r[5]);
       if (r[7] !== null && typeof r[7] !== 'number') r[7] = Number(r[7]);
       slot[i] = regionOf.has(r[4]) ? ordinal.get(r[0])! : -1;
-      if (slot[i] >= 0) start[slot[i] + 1]++;
     }
-    for (let u = 0; u < ordinal.size; u++) start[u + 1] += start[u];
-    const rows: LeanMovement[] = new Array(start[ordinal.size]);
-    const fill = start.slice(0, ordinal.size);
-    for (let i = 0; i < read.length; i++) if (slot[i] >= 0) rows[fill[slot[i]]++] = read[i];
-    for (let u = 0; u < ordinal.size; u++) {
-      // Stable insertion sort: edges of one event keep the order the store gave them, those about the unit first.
-      for (let i = start[u] + 1; i < start[u + 1]; i++) {
-        const r = rows[i];
-        let j = i - 1;
-        for (; j >= start[u] && (rows[j][5] > r[5] || (rows[j][5] === r[5] && rows[j][4] > r[4])); j--) rows[j + 1] = rows[j];
-        rows[j + 1] = r;
-      }
-    }
-    return { rows, regionOf };
+    // Stable within a unit: edges of one event keep the order the store gave them, those about the unit first.
+    return { rows: bucketSort(read, slot, ordinal.size, (a, b) => a[5] > b[5] || (a[5] === b[5] && a[4] > b[4])), regionOf };
   }
 
   /** Region, product line and (when asked) body of each event, by row id. */

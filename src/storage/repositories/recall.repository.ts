@@ -9,7 +9,6 @@ export type RecallNoticeRow = Selectable<RecallNoticeTable>;
 
 const CHUNK = 500;
 
-/** Recalls, their notices, and the unit-to-unit edges a recall walks. */
 /** The far ends of edges as a walk adds them, by column: each node, and the quantity and unit of measure its edge gives it. */
 export interface EdgeEnds {
   node: string[];
@@ -17,6 +16,7 @@ export interface EdgeEnds {
   uom: Array<string | null>;
 }
 
+/** Recalls, their notices, and the unit-to-unit edges a recall walks. */
 export class RecallRepository {
   constructor(private readonly store: Store) {}
 

@@ -52,11 +52,6 @@ function bucketSort<T>(items: readonly T[], bucketOf: ArrayLike<number>, count: 
   return out;
 }
 
-/** Lean rows read for units by their positions (0 ≤ position < count): by position, then by {@link unitIndexOrder}. */
-function inUnitIndexOrder(rows: readonly LeanMovement[], positions: readonly number[], count: number): LeanMovement[] {
-  return bucketSort(rows, positions, count, (a, b) => unitIndexOrder(a, b) > 0);
-}
-
 /**
  * The order of two edges about the same unit: as SQLite's `lineage_edge_unit` index holds them, (event_time, party_id,
  * quantity, uom, from_node, kind, to_node, event_id), an end given as null being the unit itself; NULL first, numbers by
@@ -73,6 +68,20 @@ function compareSqlite(a: string | number | null, b: string | number | null): nu
   if (a === null) return -1;
   if (b === null) return 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether a lean row is an edge into the unit as a container (the lean read about the unit leaves these kinds out). */
+const isInto = (r: LeanMovement) => r[1] === 'packed' || r[1] === 'unpacked';
+
+/**
+ * Whether two lean rows of one unit are out of ledger order: oldest first; within one event the edges about the unit
+ * first, in {@link unitIndexOrder}, then those into it (kept as read).
+ */
+function leanOutOfOrder(a: LeanMovement, b: LeanMovement): boolean {
+  if (a[5] !== b[5]) return a[5] > b[5];
+  if (a[4] !== b[4]) return a[4] > b[4];
+  if (isInto(a) !== isInto(b)) return isInto(a);
+  return !isInto(a) && unitIndexOrder(a, b) > 0;
 }
 
 /** Lean movement rows in ledger order, and the region of each event they name. */
@@ -187,35 +196,26 @@ export class HoldingRepository {
     const sqlite = this.store.dialect === 'sqlite';
     // SQLite: `+kind` keeps the kinds off the index choice (the unit index, one seek per unit); both: the set is one parameter.
     const read: LeanMovement[] = [];
-    const { in: inUnits, parameter: set } = largeSet(this.store, units);
+    const { in: inUnits, parameter: set, asText } = largeSet(this.store, units);
     const reads: Array<Promise<void>> = [];
     if (aboutKinds.length) {
       // Grouped by everything but the unit, each group with its units: 100,000 serials made by 100 events come back as
       // 100 rows, not 100,000 rows of nine values each (most of the read's time was making those values). SQLite gives
-      // each unit as its position in the parameter (json_each's key); PostgreSQL as the unit itself, found again in a
-      // map (`unnest … WITH ORDINALITY` for positions made it join the whole table). The rows are then put in the order
-      // the ungrouped read gave: by position, each unit's rows in the unit index's order.
+      // each unit as its position in the parameter (json_each's key, a JSON array); PostgreSQL the units themselves as
+      // one newline-joined text when none holds a newline (`unnest … WITH ORDINALITY` for positions made it join the whole
+      // table; a text[] took longer to parse than the statement took to run). groupLeanMovements puts the rows in order.
       const text = sqlite
         ? `SELECT e.kind, ${ends.replace(/(from_node|to_node|unit)/g, 'e.$1')}, e.event_id, e.event_time, e.party_id, e.quantity, e.uom, json_group_array(k.key)
            FROM json_each(?) AS k JOIN lineage_edge AS e ON e.unit = k.value WHERE +e.kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
-        : `SELECT kind, ${ends}, ${columns}, quantity, uom, array_agg(unit) FROM lineage_edge WHERE ${inUnits('unit')} AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+        : `SELECT kind, ${ends}, ${columns}, quantity, uom, ${asText ? `string_agg(unit, E'\\n')` : 'array_agg(unit)'} FROM lineage_edge WHERE ${inUnits('unit')} AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
       reads.push(preparedRows(this.store, text, [set]).then((groups) => {
-        let positionOf: Map<string, number> | undefined;
-        const positionsOf = (members: string | string[]): number[] => {
-          if (typeof members === 'string') return JSON.parse(members) as number[];
-          positionOf ??= new Map(units.map((u, i) => [u, i]));
-          return members.map((u) => positionOf!.get(u)!);
-        };
-        const rows: LeanMovement[] = [];
-        const positions: number[] = [];
         type AboutGroup = [string, string | null, string | null, string, number | string, string, number | string | null, string | null, string | string[]];
-        for (const [kind, from, to, eventRowId, eventTime, partyId, quantity, uom, members] of groups as AboutGroup[]) {
-          for (const key of positionsOf(members)) {
-            rows.push([units[key]!, kind, from, to, eventRowId, Number(eventTime), partyId, quantity === null ? null : Number(quantity), uom]);
-            positions.push(key);
-          }
+        for (const [kind, from, to, eventRowId, eventTime, partyId, q, uom, members] of groups as AboutGroup[]) {
+          const time = Number(eventTime);
+          const quantity = q === null ? null : Number(q);
+          const of = sqlite ? (JSON.parse(members as string) as number[]).map((key) => units[key]!) : typeof members === 'string' ? members.split('\n') : members;
+          for (const unit of of) read.push([unit, kind, from, to, eventRowId, time, partyId, quantity, uom]);
         }
-        for (const r of inUnitIndexOrder(rows, positions, units.length)) read.push(r);
       }));
     }
     const into: LeanMovement[] = [];
@@ -265,8 +265,9 @@ export class HoldingRepository {
       if (r[7] !== null && typeof r[7] !== 'number') r[7] = Number(r[7]);
       slot[i] = regionOf.has(r[4]) ? ordinal.get(r[0])! : -1;
     }
-    // Stable within a unit: edges of one event keep the order the store gave them, those about the unit first.
-    return { rows: bucketSort(read, slot, ordinal.size, (a, b) => a[5] > b[5] || (a[5] === b[5] && a[4] > b[4])), regionOf };
+    // Oldest first; within one event the edges about the unit first, in the unit index's order, then those into it as
+    // read (stable): the order listMovementsOfUnits gives.
+    return { rows: bucketSort(read, slot, ordinal.size, leanOutOfOrder), regionOf };
   }
 
   /** Region, product line and (when asked) body of each event, by row id. */

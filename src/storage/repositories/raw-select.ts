@@ -82,10 +82,11 @@ export function setParameter(store: Store, values: readonly string[]): unknown {
 /**
  * A large set (a walk's frontier of 100,000 units) for {@link preparedRows}: `in(column)` is the condition, `parameter`
  * its one parameter. The same as {@link inSet} and {@link setParameter}, but on PostgreSQL, when no value is empty or
- * holds a newline, the set goes as one newline-joined text split by `string_to_array`: 100,000 URIs took 24 ms to send
- * and unpack that way, against 66–85 ms as an array, whose every element node-pg quotes and PostgreSQL parses.
+ * holds a newline, the set goes as one newline-joined text split by `string_to_array` (`asText`): 100,000 URIs took
+ * 24 ms to send and unpack that way, against 66–85 ms as an array, whose every element node-pg quotes and PostgreSQL
+ * parses. A statement may then also send values of the set back newline-joined.
  */
-export function largeSet(store: Store, values: readonly string[], n = 1): { in: (column: string) => string; parameter: unknown } {
-  if (store.sqlite || values.some((v) => v === '' || v.includes('\n'))) return { in: (column) => inSet(store, column, n), parameter: setParameter(store, values) };
-  return { in: (column) => `${column} = ANY((SELECT string_to_array($${n}, E'\\n'))::text[])`, parameter: values.join('\n') };
+export function largeSet(store: Store, values: readonly string[], n = 1): { in: (column: string) => string; parameter: unknown; asText: boolean } {
+  if (store.sqlite || values.some((v) => v === '' || v.includes('\n'))) return { in: (column) => inSet(store, column, n), parameter: setParameter(store, values), asText: false };
+  return { in: (column) => `${column} = ANY((SELECT string_to_array($${n}, E'\\n'))::text[])`, parameter: values.join('\n'), asText: true };
 }

@@ -179,11 +179,14 @@ async function sampleUnits(deps: Deps, n: number, fanOutProduct: string): Promis
   return rows.filter((_, i) => i % step === 0).slice(0, n).map((r) => r.unit);
 }
 
-/** The baseline: one recursive query each way over the unit-to-unit edges, to the same depth. */
+/**
+ * The baseline: one recursive query each way over the unit-to-unit edges, to the same depth. On PostgreSQL the seed
+ * takes the node columns' byte-order collation (migration 0010), which a recursive query must state.
+ */
 async function bareRecursive(deps: Deps, code: string, depth: number): Promise<number> {
   const run = (fromCol: string, toCol: string) =>
     sql<{ n: number }>`WITH RECURSIVE walk(node, d) AS (
-        SELECT ${code}, 0
+        SELECT ${code}${sql.raw(deps.store.dialect === 'postgres' ? '::text COLLATE "C"' : '')}, 0
         UNION
         SELECT e.${sql.raw(toCol)}, w.d + 1 FROM lineage_edge e JOIN walk w ON e.${sql.raw(fromCol)} = w.node WHERE w.d < ${depth}
       ) SELECT count(*) AS n FROM walk`.execute(deps.store.db);

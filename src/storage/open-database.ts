@@ -13,6 +13,7 @@ import { eventPlacesMigration } from './migrations/0006-event-places.ts';
 import { coveringLineageIndexesMigration } from './migrations/0007-covering-lineage-indexes.ts';
 import { eventViewerMigration } from './migrations/0008-event-viewer.ts';
 import { eventScopeTimeMigration } from './migrations/0009-event-scope-time.ts';
+import { byteOrderNodesMigration } from './migrations/0010-byte-order-nodes.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -184,6 +185,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0007-covering-lineage-indexes': coveringLineageIndexesMigration(dialect),
     '0008-event-viewer': eventViewerMigration(dialect),
     '0009-event-scope-time': eventScopeTimeMigration(),
+    '0010-byte-order-nodes': byteOrderNodesMigration(dialect),
   };
 }
 

@@ -89,3 +89,26 @@ for (const dialect of testDialects().filter((d) => d === 'postgres')) {
     }
   });
 }
+
+for (const dialect of testDialects().filter((d) => d === 'postgres')) {
+  test(`migration 0010 leaves lineage_edge's node columns with statistics on ${dialect}`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      const db = t.deps.store.db;
+      await sql`INSERT INTO lineage_edge (from_node, kind, to_node, unit, event_id, event_time, party_id)
+        SELECT 'urn:x:' || i, 'packed', 'urn:x:case' || (i / 10), '', 'e' || i, i, 'p' FROM generate_series(1, 200) i`.execute(db);
+      // A store that had the edges before 0010: the migration runs on it again. Changing a column's type drops its
+      // statistics, and without them PostgreSQL planned a walk's large set along `unit = ''` (half the edges).
+      await sql`DELETE FROM kysely_migration WHERE name = '0010-byte-order-nodes'`.execute(db);
+      const again = await openDatabase({ dataDir: t.target.dataDir, databaseUrl: t.target.databaseUrl });
+      try {
+        const { rows } = await sql<{ attname: string }>`SELECT attname FROM pg_stats WHERE tablename = 'lineage_edge' AND attname IN ('from_node', 'kind', 'to_node', 'unit') ORDER BY attname`.execute(again.db);
+        assert.deepEqual(rows.map((r) => r.attname), ['from_node', 'kind', 'to_node', 'unit']);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await t.close();
+    }
+  });
+}

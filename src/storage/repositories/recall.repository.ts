@@ -131,18 +131,16 @@ export class RecallRepository {
       return ends;
     }
     // A small frontier's ends as met, without DISTINCT, as on SQLite: hashing a lot's 100,000 serials took 100 ms.
-    const text = nodes.length < LARGE_FRONTIER
-      ? `SELECT ${far}, ${quantity}, ${uom} FROM lineage_edge WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`
+    const select = nodes.length < LARGE_FRONTIER
+      ? `SELECT ${far} AS node, ${quantity} AS quantity, ${uom} AS uom FROM lineage_edge WHERE ${inFrontier} AND kind IN (${list}) AND ${this.noUnit()} AND from_node <> to_node`
       // OFFSET 0 keeps the kinds out of the index condition, where each node × kind pair would be one more descent.
-      : `SELECT DISTINCT node, ${quantity}, ${uom} FROM (
+      : `SELECT DISTINCT node, ${quantity} AS quantity, ${uom} AS uom FROM (
           SELECT ${far} AS node, kind, quantity, uom FROM lineage_edge WHERE ${inFrontier} AND unit = '' AND from_node <> to_node OFFSET 0
         ) e WHERE kind IN (${list})`;
-    for (const [node, q, u] of (await preparedRows(this.store, text, parameter)) as Array<[string, number | string | null, string | null]>) {
-      ends.node.push(node);
-      ends.quantity.push(q === null ? null : Number(q));
-      ends.uom.push(u);
-    }
-    return ends;
+    // By column, as three JSON arrays in one row, in the order the rows came: node-pg made 100,000 rows (a lot's
+    // serials) in ~200 ms, JSON.parse reads the same in a tenth of that. float8's JSON is its shortest exact form.
+    const [row] = (await preparedRows(this.store, `SELECT json_agg(node), json_agg(quantity), json_agg(uom) FROM (${select}) e`, parameter)) as Array<[string[] | null, Array<number | null> | null, Array<string | null> | null]>;
+    return row?.[0] ? { node: row[0], quantity: row[1]!, uom: row[2]! } : ends;
   }
 
   /** `unit = ''` (edges between units), kept out of SQLite's index choice: its unit index would cost a row lookup. */

@@ -70,19 +70,22 @@ function compareSqlite(a: string | number | null, b: string | number | null): nu
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The ledger order of two movements of one unit, given whether each is an edge into the unit as a container: oldest
+ * first; within one event the edges about the unit first, in {@link unitIndexOrder}, then those into it (equal: they
+ * keep the order they were read in). Both the general read and the lean read order by it.
+ */
+function ledgerOrder(a: LeanMovement, b: LeanMovement, aInto: boolean, bInto: boolean): number {
+  if (a[5] !== b[5]) return a[5] < b[5] ? -1 : 1;
+  if (a[4] !== b[4]) return a[4] < b[4] ? -1 : 1;
+  if (aInto !== bInto) return aInto ? 1 : -1;
+  return aInto ? 0 : unitIndexOrder(a, b);
+}
+
 /** Whether a lean row is an edge into the unit as a container (the lean read about the unit leaves these kinds out). */
 const isInto = (r: LeanMovement) => r[1] === 'packed' || r[1] === 'unpacked';
 
-/**
- * Whether two lean rows of one unit are out of ledger order: oldest first; within one event the edges about the unit
- * first, in {@link unitIndexOrder}, then those into it (kept as read).
- */
-function leanOutOfOrder(a: LeanMovement, b: LeanMovement): boolean {
-  if (a[5] !== b[5]) return a[5] > b[5];
-  if (a[4] !== b[4]) return a[4] > b[4];
-  if (isInto(a) !== isInto(b)) return isInto(a);
-  return !isInto(a) && unitIndexOrder(a, b) > 0;
-}
+const leanOutOfOrder = (a: LeanMovement, b: LeanMovement): boolean => ledgerOrder(a, b, isInto(a), isInto(b)) > 0;
 
 /** Lean movement rows in ledger order, and the region of each event they name. */
 export interface LeanMovements {
@@ -130,7 +133,6 @@ export class HoldingRepository {
     };
     for (const r of about) push(r.unit, r);
     const intoRows = new Set<Row>();
-    const isInto = (r: Row) => intoRows.has(r);
     const leanOf = (r: Row): LeanMovement => [r.unit, r.kind, r.from_node, r.to_node, r.event_id, Number(r.event_time), r.party_id, r.quantity === null ? null : Number(r.quantity), r.uom];
     const seenPacking = new Set<string>();
     for (const r of into) {
@@ -151,11 +153,10 @@ export class HoldingRepository {
       for (const unit of batch) {
         const rows = byUnit.get(unit);
         if (!rows) continue;
-        // Oldest first; within one event the edges about the unit first, in the unit index's order (see unitIndexOrder),
-        // then those into it as read: the same order on both stores, and the one the lean read gives.
-        rows.sort((a, b) => Number(a.event_time) - Number(b.event_time) || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0)
-          || Number(isInto(a)) - Number(isInto(b)) || (isInto(a) ? 0 : unitIndexOrder(leanOf(a), leanOf(b))));
-        for (const r of rows) {
+        // Ledger order (see ledgerOrder), as the lean read gives it: the same on both stores.
+        const ordered = rows.map((r) => ({ r, lean: leanOf(r), into: intoRows.has(r) }));
+        ordered.sort((a, b) => ledgerOrder(a.lean, b.lean, a.into, b.into));
+        for (const { r } of ordered) {
           const e = events.get(r.event_id);
           if (!e) continue;
           out.push({

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { LicenceTable, PartyTable, SiteTable } from '../database.ts';
+import { FoundRows } from './found-rows.ts';
 import { rawSelectIn } from './raw-select.ts';
 
 export type PartyRow = Selectable<PartyTable>;
@@ -9,6 +10,11 @@ export type LicenceRow = Selectable<LicenceTable>;
 
 /** Parties (firms, labs, regulators), their sites and licences. */
 export class PartyRepository {
+  // A party and its licences are written once, together, and never changed (see FoundRows): every scan page asks for
+  // its product's maker and the maker's licences.
+  readonly #partiesById = new FoundRows<PartyRow>(KEPT_PARTIES);
+  readonly #licences = new FoundRows<LicenceRow[]>(KEPT_PARTIES);
+
   constructor(private readonly store: Store) {}
 
   /** Inserts a party with its licences in one transaction. */
@@ -20,7 +26,7 @@ export class PartyRepository {
   }
 
   async findPartyById(id: string): Promise<PartyRow | undefined> {
-    return this.store.db.selectFrom('party').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.#partiesById.getOne(id, (key) => this.store.db.selectFrom('party').selectAll().where('id', '=', key).executeTakeFirst());
   }
 
   /** Finds a party by any of its unique keys, to report which one a new party collides with. */
@@ -44,7 +50,12 @@ export class PartyRepository {
   }
 
   async listLicences(partyId: string): Promise<LicenceRow[]> {
-    return this.store.db.selectFrom('licence').selectAll().where('party_id', '=', partyId).orderBy('id').execute();
+    // An empty list is not kept: the party may not be registered yet (its licences come with it).
+    const read = async (key: string) => {
+      const rows = await this.store.db.selectFrom('licence').selectAll().where('party_id', '=', key).orderBy('id').execute();
+      return rows.length ? rows : undefined;
+    };
+    return (await this.#licences.getOne(partyId, read)) ?? [];
   }
 
   async insertSite(site: Insertable<SiteTable>): Promise<void> {
@@ -80,3 +91,6 @@ export class PartyRepository {
     return rows;
   }
 }
+
+/** Parties (and their licence lists) kept in memory. */
+const KEPT_PARTIES = 20_000;

@@ -148,8 +148,10 @@ export async function checkEventsAgainstLedger(deps: Deps, eventRowIds: readonly
   const wantPaths = options.auditPaths ?? true;
   const proved = memoOf(provedLeaves, deps, () => new BoundedMap<string, true>(PROVED_LEAVES_KEPT));
   const matched = memoOf(matchedBodies, deps, () => new BoundedMap<string, true>(PROVED_LEAVES_KEPT));
-  const state = await deps.ledger.state();
-  const leaves = new Map((await deps.ledger.listLeavesWithBodies(eventRowIds)).map((l) => [l.eventRowId, l]));
+  // Both read after the events were found, so every found event's leaf is in the state's tree (one transaction
+  // writes an event, its leaf and the state); independent, so on PostgreSQL one round trip's wait instead of two.
+  const [state, leafRows] = await Promise.all([deps.ledger.state(), deps.ledger.listLeavesWithBodies(eventRowIds)]);
+  const leaves = new Map(leafRows.map((l) => [l.eventRowId, l]));
   const inTree = eventRowIds.map((id) => leaves.get(id)).filter((l): l is NonNullable<typeof l> => l !== undefined && l.idx < state.treeSize);
   const included = new Map<string, boolean>();
   const pathOf = new Map<string, string[]>();

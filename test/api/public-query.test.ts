@@ -321,6 +321,12 @@ for (const dialect of testDialects()) {
       assert.equal(res.statusCode, 201, res.body);
       assert.match(await get(CARTON).then((r) => r.body), /冷藏提示/);
       assert.doesNotMatch(await get(PORK_LOT_PATH).then((r) => r.body), /冷藏提示/);
+      // The newest notice first.
+      const later = await t.inject({ method: 'POST', url: '/api/v1/regulator/notices', key: reg, payload: { title: '更新提示', body: '请留意批次信息', level: 'info', codes: [CARTON_LOT] } });
+      assert.equal(later.statusCode, 201, later.body);
+      const both = (await get(CARTON)).body;
+      assert.ok(both.indexOf('更新提示') >= 0 && both.indexOf('更新提示') < both.indexOf('冷藏提示'), 'the later notice shows above the earlier one');
+      assert.equal((await t.inject({ method: 'DELETE', url: `/api/v1/regulator/notices/${later.json().id}`, key: reg })).statusCode, 204);
       const list = await get('/notices');
       assert.match(section(list.body, 'notices'), /冷藏提示/);
       const badCode = await t.inject({ method: 'POST', url: '/api/v1/regulator/notices', key: reg, payload: { title: 'x', body: 'y', codes: ['nonsense'] } });

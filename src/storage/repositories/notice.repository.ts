@@ -59,9 +59,8 @@ export class NoticeRepository {
           ...(subject.category ? [eb.and([eb('n.category', '=', subject.category), eb('n.party_id', 'is', null), eb('n.codes', '=', '[]')])] : []),
         ]),
       )
-      .orderBy('n.published_at', 'desc')
-      .limit(20)
-      .execute();
+      .execute()
+      .then((rows) => newestFirst(rows, (n) => n.published_at).slice(0, 20));
   }
 
   async insertBlacklistEntry(row: Insertable<BlacklistEntryTable>): Promise<void> {
@@ -83,7 +82,17 @@ export class NoticeRepository {
       .select(['p.name as party_name', 'p.uscc as party_uscc', 'p.region as party_region'])
       .where('b.removed_at', 'is', null)
       .where((eb) => eb.or([eb('b.expires_at', 'is', null), eb('b.expires_at', '>', now)]));
-    if (partyIds) q = q.where(oneOf(this.store, 'b.party_id', partyIds));
-    return q.orderBy('b.listed_at', 'desc').limit(500).execute();
+    // A scan page's few firms: their few entries sorted here (see newestFirst); the whole list by the store.
+    if (partyIds) return newestFirst(await q.where(oneOf(this.store, 'b.party_id', partyIds)).execute(), (b) => b.listed_at).slice(0, 500);
+    return q.orderBy('b.listed_at', 'desc').orderBy('b.id', 'desc').limit(500).execute();
   }
+}
+
+/**
+ * Rows newest first (ties by id, which grows with time), sorted in JS: the scan page's few notices and entries. Asked of SQLite, ORDER BY on
+ * such a read set up a sorter that cost 20 µs on an empty table, and ~100 µs in the middle of a scan page's work —
+ * most of the read.
+ */
+function newestFirst<T extends { id: string }>(rows: T[], at: (row: T) => string): T[] {
+  return rows.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }

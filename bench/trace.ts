@@ -137,11 +137,10 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
     }
     const firstAssessMs = recallRuns[0]!;
     const assessMs = stats(recallRuns.slice(1)).p50;
-    let t0: number;
     const regulator = await regulatorActor(deps);
     const recall = await openRecall(deps, regulator, { codes: [fanOut.rawLot], reason: 'bench', severity: 'level-1' });
     recallId = recall.id;
-    t0 = performance.now();
+    const t0 = performance.now();
     const { rows } = await recallTraceabilityRows(deps, regulator, recall.id);
     const xlsx = await rowsToXlsx(recall, rows);
     const exportMs = performance.now() - t0;

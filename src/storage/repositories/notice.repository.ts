@@ -89,9 +89,9 @@ export class NoticeRepository {
 }
 
 /**
- * Rows newest first (ties by id, which grows with time), sorted in JS: the scan page's few notices and entries. Asked of SQLite, ORDER BY on
- * such a read set up a sorter that cost 20 µs on an empty table, and ~100 µs in the middle of a scan page's work —
- * most of the read.
+ * Rows newest first (ties by id, which grows with time), sorted in JS: the scan page's few notices and entries. Asked
+ * of SQLite, ORDER BY on such a read set up a sorter that cost 20 µs on an empty table, and ~100 µs in the middle of a
+ * scan page's work — most of the read.
  */
 function newestFirst<T extends { id: string }>(rows: T[], at: (row: T) => string): T[] {
   return rows.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));

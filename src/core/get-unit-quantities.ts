@@ -31,13 +31,13 @@ export async function getUnitQuantities(deps: Deps, actor: Actor, code: string):
   }
   const repo = deps.holdings;
   const rows = (await repo.listMovements(unit)).filter((m) => movesQuantity(m.kind));
-  const owners = await repo.partiesByUris(holderNodes(rows));
+  const owners = await deps.parties.ownersByUris(holderNodes(rows));
   const holderOf = (node: string, capturer: string) => owners.get(node)?.partyId ?? capturer;
   const movements: Movement[] = rows.map((m) => toMovement(m, holderOf));
   const { balances, anomalies } = replayQuantities(movements);
   const seesAll = actor.kind === 'admin' || (actor.kind === 'party' && actor.partyKind === 'regulator');
   const mine = (holder: string) => seesAll || (actor.kind === 'party' && actor.partyId === holder);
-  const names = await repo.partiesByIds([...new Set(balances.map((b) => b.holder))]);
+  const names = new Map((await deps.parties.listPartiesByIds([...new Set(balances.map((b) => b.holder))])).map((p) => [p.id, p]));
   const holders = new Map<string, UnitQuantities['holders'][number]>();
   for (const b of balances.filter((x) => mine(x.holder))) {
     const { holder, ...rest } = b;

@@ -45,7 +45,7 @@ export async function scanQuantityAnomalies(deps: Deps, options: { maxLeaves?: n
 async function findAnomalies(deps: Deps, units: readonly string[]): Promise<Insertable<QuantityAnomalyTable>[]> {
   if (units.length === 0) return [];
   const rows = (await deps.holdings.listMovementsOfUnits(units, { withBody: false })).filter((m) => movesQuantity(m.kind));
-  const owners = await deps.holdings.partiesByUris(holderNodes(rows));
+  const owners = await deps.parties.ownersByUris(holderNodes(rows));
   const holderOf = (node: string, capturer: string) => owners.get(node)?.partyId ?? capturer;
   const byUnit = new Map<string, typeof rows>();
   for (const r of rows) byUnit.set(r.unit, [...(byUnit.get(r.unit) ?? []), r]);

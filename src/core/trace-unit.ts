@@ -127,7 +127,7 @@ export async function traceUnit(deps: Deps, actor: Actor, input: TraceInput, opt
   ]);
   // The audit row is written while the names are read (on PostgreSQL its commit waits for the disk).
   const [result] = await Promise.all([
-    present(deps, lineage, walker, { code: root, input: input.code, scheme: parsed.scheme, display: parsed.display }, direction, depth),
+    present(deps, walker, { code: root, input: input.code, scheme: parsed.scheme, display: parsed.display }, direction, depth),
     recordAudit(deps, actor, 'trace.read', root, 'ok', { direction, depth, units: walker.units.size, edges: walker.edges.size, truncated: walker.truncated }),
   ]);
   return result;
@@ -144,7 +144,7 @@ const PUBLIC_NODE_CAP = 400;
 export async function tracePublicChain(deps: Deps, root: TraceResult['root'], depth = DEFAULT_TRACE_DEPTH): Promise<{ trace: TraceResult; events: Array<{ rowId: string; eventId: string; bizStep: string | null }> }> {
   const walker = new Walker(deps.lineage, { visibility: { kind: 'all' }, oneHopBeyond: false }, depth, PUBLIC_NODE_CAP);
   await walker.walk(root.code, 'back');
-  const trace = await present(deps, deps.lineage, walker, root, 'back', depth);
+  const trace = await present(deps, walker, root, 'back', depth);
   const rowIds = [...new Set([...walker.edges.values()].map((e) => e.eventRowId))];
   return { trace, events: rowIds.map((rowId) => ({ rowId, eventId: walker.events.get(rowId)!.eventId, bizStep: walker.events.get(rowId)!.bizStep })) };
 }
@@ -389,7 +389,6 @@ export function nodeType(id: string): 'unit' | 'party' | 'site' {
 
 async function present(
   deps: Deps,
-  lineage: LineageRepository,
   walker: Walker,
   root: TraceResult['root'],
   direction: TraceDirection,
@@ -413,16 +412,17 @@ async function present(
   const unitIds = all.filter((id) => nodeType(id) === 'unit');
   const classOf = new Map(unitIds.map((u) => [u, productClassesOf(u)[0]]));
   // Independent reads: on PostgreSQL they overlap instead of queueing round trip after round trip.
-  const [parties, siteRows, productRows, recalled] = await Promise.all([
-    lineage.listPartyNames(partyIds, all.filter((id) => nodeType(id) === 'party')),
-    lineage.listSites(all.filter((id) => nodeType(id) === 'site')),
-    lineage.listProducts([...new Set(classOf.values())]),
+  const [partiesById, partiesByUri, siteRows, productRows, recalled] = await Promise.all([
+    deps.parties.listPartiesByIds(partyIds),
+    deps.parties.listPartiesByUris(all.filter((id) => nodeType(id) === 'party')),
+    deps.parties.listSitesByUris(all.filter((id) => nodeType(id) === 'site')),
+    deps.products.listProductsByClassUris([...new Set(classOf.values())]),
     deps.recalls.listOpenRecallsOfUnits(unitIds),
   ]);
-  const partyById = new Map(parties.map((p) => [p.id, p]));
-  const partyByUri = new Map(parties.map((p) => [p.uri, p]));
+  const partyById = new Map([...partiesById, ...partiesByUri].map((p) => [p.id, p]));
+  const partyByUri = new Map([...partiesById, ...partiesByUri].map((p) => [p.uri, p]));
   const sites = new Map(siteRows.map((s) => [s.uri, s]));
-  const products = new Map(productRows.map((p) => [p.classUri, p]));
+  const products = new Map(productRows.map((p) => [p.class_uri, p]));
 
   for (const p of partyIds) {
     const row = partyById.get(p);
@@ -436,7 +436,7 @@ async function present(
     }
     if (type === 'site') {
       const s = sites.get(id);
-      return compact({ id, type, label: s?.name, region: s?.region, partyId: s?.partyId });
+      return compact({ id, type, label: s?.name, region: s?.region, partyId: s?.party_id });
     }
     const product = products.get(classOf.get(id) ?? id);
     return compact({ id, type, label: product?.name, category: product?.category, recalls: recalled.get(id) });

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HoldingRepository } from '../../src/storage/repositories/holding.repository.ts';
 import { largeSet, preparedRows } from '../../src/storage/repositories/raw-select.ts';
 import { testDialects } from '../support/stores.ts';
 import { createTestApp } from '../support/test-app.ts';
@@ -13,12 +12,11 @@ for (const dialect of testDialects()) {
     try {
       const p = await t.party({ sites: [{ localId: 'BIG-1', name: '仓库', address: '惠城区', region: '441302' }] });
       const uris = [...Array.from({ length: 40_000 }, (_, i) => `urn:suyuan:site:${p.uscc}:X${i}`), p.uri, p.sites[0].uri];
-      const repo = new HoldingRepository(t.deps.store);
-      const owners = await repo.partiesByUris(uris);
+      const owners = await t.deps.parties.ownersByUris(uris);
       assert.equal(owners.size, 2);
       assert.equal(owners.get(p.sites[0].uri)?.partyId, p.id);
-      const byId = await repo.partiesByIds([...Array.from({ length: 40_000 }, (_, i) => `pty_${i}`), p.id]);
-      assert.deepEqual([...byId.keys()], [p.id]);
+      const byId = await t.deps.parties.listPartiesByIds([...Array.from({ length: 40_000 }, (_, i) => `pty_${i}`), p.id]);
+      assert.deepEqual(byId.map((r) => r.id), [p.id]);
       assert.equal((await t.deps.parties.listSitesByUris(uris)).length, 1);
       assert.equal((await t.deps.products.listProductsByClassUris(uris)).length, 0);
     } finally {

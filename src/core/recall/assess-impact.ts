@@ -1,5 +1,6 @@
 import { OnHandLedger, QUANTITY_EDGE_KINDS } from '../../domain/trace/quantity-ledger.ts';
 import type { HoldingRepository, LeanMovements } from '../../storage/repositories/holding.repository.ts';
+import type { PartyRepository } from '../../storage/repositories/party.repository.ts';
 import { leanHolderNodes, leanHolders, PLACE_IS_FROM } from '../unit-movements.ts';
 import type { EdgeEnds, RecallRepository } from '../../storage/repositories/recall.repository.ts';
 import { productClassesOf } from '../capture-events.ts';
@@ -62,7 +63,7 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
     frontier = next;
   }
   // The origins do not depend on the walk: read at the same time (on PostgreSQL, on other connections of the pool).
-  const origins = startedEarly(sharedOrigins(recalls, holdings, codes));
+  const origins = startedEarly(sharedOrigins(recalls, holdings, deps.parties, codes));
   // Forward: what affected units became or went into. Each frontier's movements (lean rows: arrays, only the kinds
   // that move quantities) are read while the walk looks for the next frontier; every unit is in exactly one frontier.
   const movementReads: Array<Promise<LeanMovements>> = [];
@@ -82,7 +83,7 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   const products = new Map(productRows.map((p) => [p.class_uri, p.name]));
   const units = unitCodes.map((code, i) => ({ code, product: products.get(classOf[i]!) ?? null, quantity: quantities[i]!, unit: uoms[i]! }));
 
-  const owners = await holdings.partiesByUris(leanHolderNodes(rows));
+  const owners = await deps.parties.ownersByUris(leanHolderNodes(rows));
   const holderOf = (node: string | null, capturer: string) => (node === null ? capturer : owners.get(node)?.partyId ?? capturer);
   const regions = new Set<string>();
   const sold = new Map<string, { region: string | null; value: number; unit: string }>();
@@ -114,14 +115,14 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
       onHand.set(ledger.holders[b], l);
     }
   }
-  const names = await holdings.partiesByIds([...onHand.keys()]);
+  const names = new Map((await deps.parties.listPartiesByIds([...onHand.keys()])).map((p) => [p.id, p]));
   const holders = [...onHand.entries()].map(([partyId, list]) => ({ partyId, name: names.get(partyId)?.name ?? null, region: names.get(partyId)?.region ?? null, onHand: list }));
 
   return { units, holders, regions: [...regions].sort(), sold: [...sold.values()], origins: await origins, truncated };
 }
 
 /** The origins (units with nothing upstream) each recalled code leads back to, kept where every code shares them. */
-async function sharedOrigins(recalls: RecallRepository, holdings: HoldingRepository, codes: readonly string[]) {
+async function sharedOrigins(recalls: RecallRepository, holdings: HoldingRepository, parties: PartyRepository, codes: readonly string[]) {
   let shared: Set<string> | undefined;
   for (const code of codes) {
     const seen = new Set([code]);
@@ -142,6 +143,6 @@ async function sharedOrigins(recalls: RecallRepository, holdings: HoldingReposit
   const list = [...(shared ?? [])];
   const makers = new Map<string, string>();
   for (const m of await holdings.listMovementsOfUnits(list, { withBody: false })) if (PLACE_IS_FROM.has(m.kind) && !makers.has(m.unit)) makers.set(m.unit, m.partyId);
-  const names = await holdings.partiesByIds([...new Set(makers.values())]);
+  const names = new Map((await parties.listPartiesByIds([...new Set(makers.values())])).map((p) => [p.id, p]));
   return list.map((code) => ({ code, partyId: makers.get(code) ?? null, name: names.get(makers.get(code) ?? '')?.name ?? null }));
 }

@@ -68,9 +68,13 @@ export async function recallTraceabilityRows(deps: Deps, actor: Actor, recallId:
     return e;
   };
   const nodes = holderNodes(movements);
-  const owners = await repo.partiesByUris(nodes);
-  const sites = await repo.sitesByUris(nodes);
-  const responsible = await repo.partiesByIds([...new Set(movements.map((m) => m.partyId))]);
+  const [owners, siteRows, responsibleRows] = await Promise.all([
+    deps.parties.ownersByUris(nodes),
+    deps.parties.listSitesByUris(nodes),
+    deps.parties.listPartiesByIds([...new Set(movements.map((m) => m.partyId))]),
+  ]);
+  const sites = new Map(siteRows.map((s) => [s.uri, s]));
+  const responsible = new Map(responsibleRows.map((p) => [p.id, p]));
   const tlcSource = new Map<string, string>();
   for (const m of movements) if (PLACE_IS_FROM.has(m.kind) && !tlcSource.has(m.unit)) tlcSource.set(m.unit, describe(m.fromNode));
   function describe(node: string): string {

@@ -285,51 +285,12 @@ export class HoldingRepository {
     return out;
   }
 
-  /** Which party each party or site URI belongs to, with the party's name and region. */
-  async partiesByUris(uris: readonly string[]): Promise<Map<string, { partyId: string; name: string; region: string }>> {
-    const out = new Map<string, { partyId: string; name: string; region: string }>();
-    for (let i = 0; i < uris.length; i += CHUNK) {
-      const chunk = uris.slice(i, i + CHUNK);
-      const parties = await this.store.db.selectFrom('party').select(['id', 'uri', 'name', 'region']).where('uri', 'in', chunk).execute();
-      for (const p of parties) out.set(p.uri, { partyId: p.id, name: p.name, region: p.region });
-      const sites = await this.store.db
-        .selectFrom('site as s')
-        .innerJoin('party as p', 'p.id', 's.party_id')
-        .select(['s.uri', 'p.id', 'p.name', 's.region'])
-        .where('s.uri', 'in', chunk)
-        .execute();
-      for (const s of sites) out.set(s.uri, { partyId: s.id, name: s.name, region: s.region });
-    }
-    return out;
-  }
-
   /** The bodies of events by row id, each once (an event with many units would otherwise repeat per movement). */
   async eventBodies(eventRowIds: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (let i = 0; i < eventRowIds.length; i += CHUNK) {
       for (const e of await this.store.db.selectFrom('event').select(['id', 'body']).where('id', 'in', eventRowIds.slice(i, i + CHUNK)).execute()) {
         out.set(e.id, e.body);
-      }
-    }
-    return out;
-  }
-
-  /** Site names and addresses by canonical site URI. */
-  async sitesByUris(uris: readonly string[]): Promise<Map<string, { name: string; address: string; region: string }>> {
-    const out = new Map<string, { name: string; address: string; region: string }>();
-    for (let i = 0; i < uris.length; i += CHUNK) {
-      for (const s of await this.store.db.selectFrom('site').select(['uri', 'name', 'address', 'region']).where('uri', 'in', uris.slice(i, i + CHUNK)).execute()) {
-        out.set(s.uri, { name: s.name, address: s.address, region: s.region });
-      }
-    }
-    return out;
-  }
-
-  async partiesByIds(ids: readonly string[]): Promise<Map<string, { name: string; region: string }>> {
-    const out = new Map<string, { name: string; region: string }>();
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      for (const p of await this.store.db.selectFrom('party').select(['id', 'name', 'region']).where('id', 'in', ids.slice(i, i + CHUNK)).execute()) {
-        out.set(p.id, { name: p.name, region: p.region });
       }
     }
     return out;

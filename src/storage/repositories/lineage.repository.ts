@@ -1,4 +1,3 @@
-import { FoundRows } from './found-rows.ts';
 import { inSet, preparedRows, setParameter } from './raw-select.ts';
 import type { Store } from '../open-database.ts';
 
@@ -43,12 +42,6 @@ type EdgeTuple = [from: string, to: string, kind: string, unit: string, eventRow
  * expands frontier by frontier (see docs/scaling-citus.md).
  */
 export class LineageRepository {
-  // Parties, sites and products are never changed once registered (see FoundRows): the names a trace shows are kept.
-  readonly #partiesById = new FoundRows<PartyName>(KEPT_ROWS);
-  readonly #partiesByUri = new FoundRows<PartyName>(KEPT_ROWS);
-  readonly #sites = new FoundRows<SiteName>(KEPT_ROWS);
-  readonly #products = new FoundRows<ProductName>(KEPT_ROWS);
-
   constructor(private readonly store: Store) {}
 
   /**
@@ -154,55 +147,4 @@ export class LineageRepository {
     }
     return [...found].sort();
   }
-
-  /** Names of parties by id or by canonical URI (a party asked for both ways comes back twice). */
-  async listPartyNames(ids: readonly string[], uris: readonly string[]): Promise<PartyName[]> {
-    const lookup = (column: 'id' | 'uri') => async (values: string[]) => {
-      const rows = (await preparedRows(this.store, `SELECT id, uri, name, region FROM party WHERE ${inSet(this.store, column)}`, [setParameter(this.store, values)])) as Array<[string, string, string, string]>;
-      return rows.map(([id, uri, name, region]): [string, PartyName] => [column === 'id' ? id : uri, { id, uri, name, region }]);
-    };
-    const [byId, byUri] = await Promise.all([this.#partiesById.get(ids, lookup('id')), this.#partiesByUri.get(uris, lookup('uri'))]);
-    return [...byId.values(), ...byUri.values()];
-  }
-
-  /** Sites by canonical URI: name, region and owning party. */
-  async listSites(uris: readonly string[]): Promise<SiteName[]> {
-    const sites = await this.#sites.get(uris, async (missing) => {
-      const rows = (await preparedRows(this.store, `SELECT uri, name, region, party_id FROM site WHERE ${inSet(this.store, 'uri')}`, [setParameter(this.store, missing)])) as Array<[string, string, string, string]>;
-      return rows.map(([uri, name, region, partyId]): [string, SiteName] => [uri, { uri, name, region, partyId }]);
-    });
-    return [...sites.values()];
-  }
-
-  /** Product names and lines by class URI. */
-  async listProducts(classUris: readonly string[]): Promise<ProductName[]> {
-    const products = await this.#products.get(classUris, async (missing) => {
-      const rows = (await preparedRows(this.store, `SELECT class_uri, name, category FROM product WHERE ${inSet(this.store, 'class_uri')}`, [setParameter(this.store, missing)])) as Array<[string, string, string]>;
-      return rows.map(([classUri, name, category]): [string, ProductName] => [classUri, { classUri, name, category }]);
-    });
-    return [...products.values()];
-  }
-}
-
-/** Rows of each kind kept in memory (a city's registered firms, sites and products number in the thousands). */
-const KEPT_ROWS = 50_000;
-
-export interface PartyName {
-  id: string;
-  uri: string;
-  name: string;
-  region: string;
-}
-
-export interface SiteName {
-  uri: string;
-  name: string;
-  region: string;
-  partyId: string;
-}
-
-export interface ProductName {
-  classUri: string;
-  name: string;
-  category: string;
 }

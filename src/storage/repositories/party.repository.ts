@@ -2,7 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { LicenceTable, PartyTable, SiteTable } from '../database.ts';
 import { FoundRows } from './found-rows.ts';
-import { rawSelectIn } from './raw-select.ts';
+import { readByKey } from './raw-select.ts';
 
 export type PartyRow = Selectable<PartyTable>;
 export type SiteRow = Selectable<SiteTable>;
@@ -13,6 +13,8 @@ export class PartyRepository {
   // A party and its licences are written once, together, and never changed (see FoundRows): every scan page asks for
   // its product's maker and the maker's licences.
   readonly #partiesById = new FoundRows<PartyRow>(KEPT_PARTIES);
+  readonly #partiesByUri = new FoundRows<PartyRow>(KEPT_PARTIES);
+  readonly #sitesByUri = new FoundRows<SiteRow>(KEPT_PARTIES);
   readonly #licences = new FoundRows<LicenceRow[]>(KEPT_PARTIES);
 
   constructor(private readonly store: Store) {}
@@ -27,6 +29,32 @@ export class PartyRepository {
 
   async findPartyById(id: string): Promise<PartyRow | undefined> {
     return this.#partiesById.getOne(id, (key) => this.store.db.selectFrom('party').selectAll().where('id', '=', key).executeTakeFirst());
+  }
+
+  /** The parties of `ids` that exist, each once. */
+  async listPartiesByIds(ids: readonly string[]): Promise<PartyRow[]> {
+    return [...(await this.#partiesById.get(ids, (missing) => readByKey<PartyRow>(this.store, 'party', 'id', missing))).values()];
+  }
+
+  /** The parties of canonical party URIs (`https://id.gs1.org/417/…`, `urn:suyuan:party:…`) that exist, each once. */
+  async listPartiesByUris(uris: readonly string[]): Promise<PartyRow[]> {
+    return [...(await this.#partiesByUri.get(uris, (missing) => readByKey<PartyRow>(this.store, 'party', 'uri', missing))).values()];
+  }
+
+  /**
+   * Which party each party or site URI belongs to, with that party's id and name and the region of the URI's own party
+   * or site: the holders of a quantity ledger, a recall or an anomaly. URIs of neither are left out.
+   */
+  async ownersByUris(uris: readonly string[]): Promise<Map<string, { partyId: string; name: string; region: string }>> {
+    const [parties, sites] = await Promise.all([this.listPartiesByUris(uris), this.listSitesByUris(uris)]);
+    const siteOwners = new Map((await this.listPartiesByIds([...new Set(sites.map((s) => s.party_id))])).map((p) => [p.id, p]));
+    const out = new Map<string, { partyId: string; name: string; region: string }>();
+    for (const p of parties) out.set(p.uri, { partyId: p.id, name: p.name, region: p.region });
+    for (const s of sites) {
+      const owner = siteOwners.get(s.party_id);
+      if (owner) out.set(s.uri, { partyId: owner.id, name: owner.name, region: s.region });
+    }
+    return out;
   }
 
   /** Finds a party by any of its unique keys, to report which one a new party collides with. */
@@ -74,7 +102,6 @@ export class PartyRepository {
     return this.store.db.selectFrom('site').selectAll().where('party_id', '=', partyId).orderBy('id').execute();
   }
 
-  /** Sites by canonical URI, for deciding an event's region from its location. */
   /** True when a registered party or site has a GLN starting with `prefix` (a GS1 Company Prefix). */
   async existsGlnWithPrefix(prefix: string): Promise<boolean> {
     const party = await this.store.db.selectFrom('party').select('id').where('gln', 'like', `${prefix}%`).limit(1).executeTakeFirst();
@@ -82,15 +109,15 @@ export class PartyRepository {
     return (await this.store.db.selectFrom('site').select('id').where('gln', 'like', `${prefix}%`).limit(1).executeTakeFirst()) !== undefined;
   }
 
+  /**
+   * The sites of canonical site URIs that exist, each once. It runs inside captures (an event's region comes from its
+   * location): on SQLite it reads through the raw handle, as the capture holds Kysely's only connection.
+   */
   async listSitesByUris(uris: readonly string[]): Promise<SiteRow[]> {
-    if (uris.length === 0) return [];
-    // Raw on SQLite: this runs inside a capture that holds the single connection.
-    if (this.store.sqlite) return rawSelectIn<SiteRow>(this.store.sqlite, 'site', 'uri', uris);
-    const rows: SiteRow[] = [];
-    for (let i = 0; i < uris.length; i += 500) rows.push(...(await this.store.db.selectFrom('site').selectAll().where('uri', 'in', uris.slice(i, i + 500)).execute()));
-    return rows;
+    return [...(await this.#sitesByUri.get(uris, (missing) => readByKey<SiteRow>(this.store, 'site', 'uri', missing))).values()];
   }
 }
 
-/** Parties (and their licence lists) kept in memory. */
+/** Parties (and their licence lists), and sites, kept in memory. */
 const KEPT_PARTIES = 20_000;
+

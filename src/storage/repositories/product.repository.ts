@@ -2,7 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { ProductTable } from '../database.ts';
 import { FoundRows } from './found-rows.ts';
-import { rawSelectIn } from './raw-select.ts';
+import { readByKey } from './raw-select.ts';
 
 export type ProductRow = Selectable<ProductTable>;
 
@@ -21,13 +21,9 @@ export class ProductRepository {
     return this.#byClassUri.getOne(classUri, (key) => this.store.db.selectFrom('product').selectAll().where('class_uri', '=', key).executeTakeFirst());
   }
 
-  /** Products by class URI. On SQLite this reads through the raw handle, because it runs inside a capture that holds the connection. */
+  /** Products by class URI, each once. It runs inside captures: on SQLite through the raw handle (see readByKey). */
   async listProductsByClassUris(classUris: readonly string[]): Promise<ProductRow[]> {
-    if (classUris.length === 0) return [];
-    if (this.store.sqlite) return rawSelectIn<ProductRow>(this.store.sqlite, 'product', 'class_uri', classUris);
-    const rows: ProductRow[] = [];
-    for (let i = 0; i < classUris.length; i += 500) rows.push(...(await this.store.db.selectFrom('product').selectAll().where('class_uri', 'in', classUris.slice(i, i + 500)).execute()));
-    return rows;
+    return [...(await this.#byClassUri.get(classUris, (missing) => readByKey<ProductRow>(this.store, 'product', 'class_uri', missing))).values()];
   }
 
   async listProductsOfParty(partyId: string): Promise<ProductRow[]> {

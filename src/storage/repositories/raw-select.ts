@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
+import { oneOf } from './one-of.ts';
 
 const CHUNK = 500;
+
+/** The reference tables read by a unique key, and those keys. */
+export type KeyedTable = 'party' | 'product' | 'site';
+export type KeyColumn = 'id' | 'class_uri' | 'uri';
 
 /**
  * `SELECT * FROM table WHERE column IN (…)` straight on the SQLite handle, in chunks under SQLite's variable limit.
  * Used by lookups that run while a capture transaction holds Kysely's only connection.
  */
-export function rawSelectIn<T>(sqlite: BetterSqlite3.Database, table: 'product' | 'site', column: 'class_uri' | 'uri', values: readonly string[]): T[] {
+export function rawSelectIn<T>(sqlite: BetterSqlite3.Database, table: KeyedTable, column: KeyColumn, values: readonly string[]): T[] {
   const rows: T[] = [];
   for (let i = 0; i < values.length; i += CHUNK) {
     const chunk = values.slice(i, i + CHUNK);
@@ -16,6 +21,17 @@ export function rawSelectIn<T>(sqlite: BetterSqlite3.Database, table: 'product' 
     rows.push(...(stmt.all(...chunk) as T[]));
   }
   return rows;
+}
+
+/**
+ * Rows whose `column` is one of `values`, keyed by it, for FoundRows: on SQLite straight from the raw handle
+ * (see {@link rawSelectIn}), on PostgreSQL with the set as one parameter.
+ */
+export async function readByKey<T>(store: Store, table: KeyedTable, column: KeyColumn, values: readonly string[]): Promise<Array<[string, T]>> {
+  const rows = store.sqlite
+    ? rawSelectIn<Record<string, unknown>>(store.sqlite, table, column, values)
+    : ((await store.db.selectFrom(table).selectAll().where(oneOf(store, column, values)).execute()) as Array<Record<string, unknown>>);
+  return rows.map((r) => [String(r[column]), r as T]);
 }
 
 const rawStatements = new WeakMap<BetterSqlite3.Database, Record<'raw' | 'pluck', Map<string, BetterSqlite3.Statement>>>();

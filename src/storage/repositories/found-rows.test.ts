@@ -26,3 +26,13 @@ test('found rows are read once; keys not found are asked for again', async () =>
   assert.equal(await rows.getOne('nope', one), undefined);
   assert.equal(reads, 2, "'b' was kept from before; 'nope' is read each time");
 });
+
+test('kept rows are shared read-only: a caller cannot change what the next one gets', async () => {
+  const rows = new FoundRows<{ name: string } | Array<{ no: string }>>(10);
+  const party = (await rows.getOne('p', async () => ({ name: '惠州企业' }))) as { name: string };
+  assert.throws(() => { party.name = 'changed'; }, TypeError);
+  const licences = (await rows.get(['l'], async () => [['l', [{ no: 'B' }, { no: 'A' }]]])).get('l') as Array<{ no: string }>;
+  assert.throws(() => licences.sort((a, b) => a.no.localeCompare(b.no)), TypeError);
+  assert.throws(() => { licences[0]!.no = 'C'; }, TypeError);
+  assert.deepEqual(await rows.getOne('p', async () => assert.fail('read called')), { name: '惠州企业' });
+});

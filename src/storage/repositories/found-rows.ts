@@ -5,7 +5,8 @@ import { BoundedMap } from '../../domain/bounded-map.ts';
  * licences, sites, products: there is no operation that changes one. A row once found stays true, so the copy needs no
  * invalidation, not even when another process shares the store. What was not found is not kept: it may be registered
  * later, here or by another process. Traces and scan pages name the same few thousand firms and sites over and over;
- * on PostgreSQL each lookup was a round trip.
+ * on PostgreSQL each lookup was a round trip. Every caller gets the same object: kept rows are frozen, so one that
+ * changed its copy would throw instead of changing everyone's.
  */
 export class FoundRows<V> {
   readonly #rows: BoundedMap<string, V>;
@@ -26,7 +27,7 @@ export class FoundRows<V> {
     }
     if (missing.length === 0) return found;
     for (const [key, row] of await read([...new Set(missing)])) {
-      this.#rows.set(key, row);
+      this.#rows.set(key, frozen(row));
       found.set(key, row);
     }
     return found;
@@ -37,7 +38,13 @@ export class FoundRows<V> {
     const kept = this.#rows.get(key);
     if (kept !== undefined) return kept;
     const row = await read(key);
-    if (row !== undefined) this.#rows.set(key, row);
+    if (row !== undefined) this.#rows.set(key, frozen(row));
     return row;
   }
+}
+
+/** The row, and the rows of a list, made read-only. */
+function frozen<V>(value: V): V {
+  if (Array.isArray(value)) for (const item of value) Object.freeze(item);
+  return Object.freeze(value);
 }

@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import http from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import swagger from '@fastify/swagger';
 import { Problem } from '../contracts/common.ts';
 import type { Deps } from '../core/deps.ts';
@@ -15,7 +16,7 @@ import { quantityRoutes } from './routes/api/v1/quantities.ts';
 import { recallRoutes } from './routes/api/v1/recalls.ts';
 import { traceRoutes } from './routes/api/v1/trace.ts';
 import { publicParticipationRoutes } from './routes/api/v1/public-participation.ts';
-import { resolverRoutes } from './routes/resolver.ts';
+import { linksetFastPath, resolverRoutes } from './routes/resolver.ts';
 
 /** Who may call one route, as declared. */
 export interface RouteAccess {
@@ -27,6 +28,8 @@ export interface RouteAccess {
 declare module 'fastify' {
   interface FastifyInstance {
     routeAccess: RouteAccess[];
+    /** The linksets answered before Fastify (see linksetFastPath); `served` counts them. */
+    linksetFastPath: ReturnType<typeof linksetFastPath>;
   }
 }
 
@@ -36,13 +39,18 @@ export interface BuildAppOptions {
 
 /** The whole HTTP surface over the given dependencies; not yet listening. */
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const fastPath = linksetFastPath(deps);
+  // Fastify logs each request at level info and below; the fast path logs nothing, so it stands aside then.
+  const requestsLogged = options.logger === true && ['info', 'debug', 'trace'].includes(deps.config.logLevel);
   const app = Fastify({
+    ...(requestsLogged ? {} : { serverFactory: serverWith(fastPath) }),
     logger: options.logger ? { level: deps.config.logLevel } : false,
     bodyLimit: deps.config.captureFileSizeLimit,
     trustProxy: deps.config.trustProxy,
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
+  app.decorate('linksetFastPath', fastPath);
   app.addSchema(Problem);
   await app.register(swagger, {
     openapi: {
@@ -85,4 +93,21 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   // The GS1 Digital Link resolver and the public pages own the root path.
   await app.register(resolverRoutes, { deps });
   return app;
+}
+
+/**
+ * The HTTP server, as Fastify would make it, with the resolver's fast path in front of Fastify's handler (requests it
+ * does not answer go on to Fastify). A closing server leaves every request to Fastify, which refuses it with 503.
+ * `app.inject` bypasses the server: tests of the fast path go over a real socket.
+ */
+function serverWith(fastPath: ReturnType<typeof linksetFastPath>): FastifyServerFactory {
+  return (handler, options) => {
+    const server = http.createServer((req, res) => (server.listening ? fastPath.handle(req, res, () => handler(req, res)) : handler(req, res)));
+    // What Fastify sets on a server it makes itself (fastify/lib/server.js); a factory's server gets none of it.
+    server.keepAliveTimeout = Number(options.keepAliveTimeout);
+    server.requestTimeout = Number(options.requestTimeout);
+    server.setTimeout(Number(options.connectionTimeout));
+    if (Number(options.maxRequestsPerSocket) > 0) server.maxRequestsPerSocket = Number(options.maxRequestsPerSocket);
+    return server;
+  };
 }

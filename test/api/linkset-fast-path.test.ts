@@ -101,6 +101,25 @@ for (const dialect of testDialects()) {
       assert.equal((await overSocket(port, 'GET', CARTON, LINKSET)).status, 200);
     });
 
+    test('a product registered after start is read once, then answered from memory: both the same reply', async () => {
+      const firm = await t.party();
+      const gtin = `0${withCheckDigit('697012399901')}`;
+      const made = await t.inject({ method: 'POST', url: '/api/v1/enterprise/products', key: firm.key, payload: { gtin, name: '新登记测试产品', category: 'food' } });
+      assert.equal(made.statusCode, 201, made.body);
+      const path = `/01/${gtin}/21/NEW1`;
+      assert.equal(t.deps.products.keptProductByClassUri(`https://id.gs1.org/01/${gtin}`), undefined, 'not yet read');
+      for (const round of ['read from the store', 'kept']) {
+        const before = t.app.linksetFastPath.served;
+        const { socket, route } = await both('GET', path, LINKSET);
+        assert.equal(t.app.linksetFastPath.served - before, 1, round);
+        assert.equal(socket.status, 200, `${round}: ${socket.body}`);
+        assert.deepEqual(comparable(socket.headers), comparable(route.headers));
+        assert.equal(socket.body, route.body);
+        assert.equal(JSON.parse(socket.body).linkset[0].itemDescription, '新登记测试产品');
+        assert.equal(t.deps.products.keptProductByClassUri(`https://id.gs1.org/01/${gtin}`)?.name, '新登记测试产品', 'kept once read');
+      }
+    });
+
     test('a phone asking for the page is left to Fastify, which renders it and records the scan', async () => {
       const before = t.app.linksetFastPath.served;
       const page = await overSocket(port, 'GET', CARTON, { accept: 'text/html', 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1' });

@@ -8,7 +8,7 @@ import { fileComplaint, trackComplaint } from '../../core/public/complaints.ts';
 import { linksetJson, linksOf, normaliseLinkType, resolverPath } from '../../core/public/linkset.ts';
 import { listBlacklist, listNotices } from '../../core/public/notices.ts';
 import { proveChain } from '../../core/public/prove-chain.ts';
-import { findRegistration, resolveCode, RESOLVER_PRIMARY_KEYS, type ResolvedCode } from '../../core/public/resolve-code.ts';
+import { findRegistration, keptRegistration, resolveCode, RESOLVER_PRIMARY_KEYS, type Registration, type ResolvedCode } from '../../core/public/resolve-code.ts';
 import { viewScan } from '../../core/public/view-scan.ts';
 import { regionNames } from '../../core/public/view-scan.ts';
 import { langOf, t, type Lang } from '../presenters/i18n.ts';
@@ -270,7 +270,7 @@ export function linksetFastPath(deps: Deps): { handle(req: IncomingMessage, res:
       } catch {
         return next();
       }
-      findRegistration(deps, code).then((registration) => {
+      const reply = (registration: Registration) => {
         if (!registration.registered) return next();
         const base = configured ?? `http://${host!.replace(/:80$/, '')}`;
         const { headers, body } = linksetReply(base, code, registration.product?.name, false, accept);
@@ -281,11 +281,17 @@ export function linksetFastPath(deps: Deps): { handle(req: IncomingMessage, res:
         res.writeHead(200, raw);
         res.end(body);
         fastPath.served++;
-      }).catch(() => {
-        // A failed read, or a Host the reply cannot carry: the route answers it (with the problem it finds).
-        if (!res.headersSent) next();
-        else res.destroy();
-      });
+      };
+      // A failed read, or a reply that could not be written: the route answers it (with the problem it finds).
+      const fail = () => (res.headersSent ? res.destroy() : next());
+      // A product read before answers at once, without a promise; any other code is looked up.
+      const kept = keptRegistration(deps, code);
+      if (!kept) return void findRegistration(deps, code).then(reply).catch(fail);
+      try {
+        reply(kept);
+      } catch {
+        fail();
+      }
     },
   };
   return fastPath;

@@ -61,12 +61,27 @@ export function resolveCode(input: string, field = 'code'): ResolvedCode {
   return { input, scheme: parsed.scheme, display: parsed.display, unit, lot: null, productClass, level, gtin: null, lotNumber: null, serial: null, attributes };
 }
 
+/** Whether the platform answers for a code, and the product registered for it (see {@link findRegistration}). */
+export interface Registration {
+  registered: boolean;
+  product: ProductRow | null;
+}
+
+/**
+ * {@link findRegistration} answered from memory, for a code whose product was read before (products are never changed
+ * once registered); undefined when it would take a read.
+ */
+export function keptRegistration(deps: Deps, code: ResolvedCode): Registration | undefined {
+  const product = code.productClass ? deps.products.keptProductByClassUri(code.productClass) : undefined;
+  return product ? { registered: true, product } : undefined;
+}
+
 /**
  * Whether the platform answers for a code: its product is registered here, the code has been captured here, or a
  * registered firm's GLN shares its GS1 Company Prefix (taken as the first 9 digits of the key — GS1 China's usual
  * prefix length). Anything else belongs to another resolver (issue 4 §1).
  */
-export async function findRegistration(deps: Deps, code: ResolvedCode): Promise<{ registered: boolean; product: ProductRow | null }> {
+export async function findRegistration(deps: Deps, code: ResolvedCode): Promise<Registration> {
   const product = (code.productClass && (await deps.products.findProductByClassUri(code.productClass))) || null;
   if (product) return { registered: true, product };
   if ((await deps.lineage.listEdgesTouching(code.lot ? [code.unit, code.lot] : [code.unit])).length > 0) return { registered: true, product };

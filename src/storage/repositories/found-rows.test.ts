@@ -25,6 +25,8 @@ test('found rows are read once; keys not found are asked for again', async () =>
   assert.equal(await rows.getOne('nope', one), undefined);
   assert.equal(await rows.getOne('nope', one), undefined);
   assert.equal(reads, 2, "'b' was kept from before; 'nope' is read each time");
+  assert.equal(rows.peek('b'), 'B');
+  assert.equal(rows.peek('never-read'), undefined);
 });
 
 test('kept rows are shared read-only: a caller cannot change what the next one gets', async () => {

@@ -33,6 +33,11 @@ export class FoundRows<V> {
     return found;
   }
 
+  /** The row of `key` if it is kept; undefined when it is not (which says nothing of whether it exists). */
+  peek(key: string): V | undefined {
+    return this.#rows.get(key);
+  }
+
   /** One row, as {@link get}. */
   async getOne(key: string, read: (key: string) => Promise<V | undefined>): Promise<V | undefined> {
     const kept = this.#rows.get(key);

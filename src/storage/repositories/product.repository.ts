@@ -21,6 +21,11 @@ export class ProductRepository {
     return this.#byClassUri.getOne(classUri, (key) => this.store.db.selectFrom('product').selectAll().where('class_uri', '=', key).executeTakeFirst());
   }
 
+  /** The product of a class URI if it is kept in memory (read before); undefined says nothing of the store. */
+  keptProductByClassUri(classUri: string): ProductRow | undefined {
+    return this.#byClassUri.peek(classUri);
+  }
+
   /** Products by class URI, each once. It runs inside captures: on SQLite through the raw handle (see readByKey). */
   async listProductsByClassUris(classUris: readonly string[]): Promise<ProductRow[]> {
     return [...(await this.#byClassUri.get(classUris, (missing) => readByKey<ProductRow>(this.store, 'product', 'class_uri', missing))).values()];

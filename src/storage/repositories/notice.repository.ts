@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { BlacklistEntryTable, ConsumerNoticeTable } from '../database.ts';
-import { oneOf } from './one-of.ts';
+import { inSet, preparedObjects, setParameter } from './raw-select.ts';
 
 export type ConsumerNoticeRow = Selectable<ConsumerNoticeTable>;
 export type BlacklistEntryRow = Selectable<BlacklistEntryTable> & { party_name: string; party_uscc: string; party_region: string };
@@ -45,22 +45,15 @@ export class NoticeRepository {
    * (a notice that names neither codes nor a firm).
    */
   async listNoticesConcerning(subject: NoticeSubject): Promise<ConsumerNoticeRow[]> {
-    const codes = [...subject.codes];
-    const partyIds = [...subject.partyIds];
-    return this.store.db
-      .selectFrom('consumer_notice as n')
-      .selectAll('n')
-      .where('n.withdrawn_at', 'is', null)
-      .where((eb) =>
-        eb.or([
-          // Sets as one parameter: the scan page asks with a different number of codes every time.
-          ...(codes.length ? [eb('n.id', 'in', eb.selectFrom('notice_code').select('notice_id').where(oneOf(this.store, 'code', codes)))] : []),
-          ...(partyIds.length ? [oneOf(this.store, 'n.party_id', partyIds)] : []),
-          ...(subject.category ? [eb.and([eb('n.category', '=', subject.category), eb('n.party_id', 'is', null), eb('n.codes', '=', '[]')])] : []),
-        ]),
-      )
-      .execute()
-      .then((rows) => newestFirst(rows, (n) => n.published_at).slice(0, 20));
+    // Read by every scan page: one statement text, prepared once, whatever the subject (an empty set matches nothing,
+    // a null category neither).
+    const sqlite = this.store.dialect === 'sqlite';
+    const text = `SELECT n.* FROM consumer_notice n WHERE n.withdrawn_at IS NULL AND (
+        n.id IN (SELECT notice_id FROM notice_code WHERE ${inSet(this.store, 'code', 1)})
+        OR ${inSet(this.store, 'n.party_id', 2)}
+        OR (n.category = ${sqlite ? '?' : '$3::text'} AND n.party_id IS NULL AND n.codes = '[]'))`;
+    const rows = await preparedObjects<ConsumerNoticeRow>(this.store, text, [setParameter(this.store, subject.codes), setParameter(this.store, subject.partyIds), subject.category]);
+    return newestFirst(rows, (n) => n.published_at).slice(0, 20);
   }
 
   async insertBlacklistEntry(row: Insertable<BlacklistEntryTable>): Promise<void> {
@@ -75,16 +68,15 @@ export class NoticeRepository {
   /** Entries in force at `now` (not removed, not expired), optionally only for some firms. */
   async listBlacklist(now: string, partyIds?: readonly string[]): Promise<BlacklistEntryRow[]> {
     if (partyIds && partyIds.length === 0) return [];
-    let q = this.store.db
-      .selectFrom('blacklist_entry as b')
-      .innerJoin('party as p', 'p.id', 'b.party_id')
-      .selectAll('b')
-      .select(['p.name as party_name', 'p.uscc as party_uscc', 'p.region as party_region'])
-      .where('b.removed_at', 'is', null)
-      .where((eb) => eb.or([eb('b.expires_at', 'is', null), eb('b.expires_at', '>', now)]));
+    const inForce = `SELECT b.*, p.name AS party_name, p.uscc AS party_uscc, p.region AS party_region
+      FROM blacklist_entry b JOIN party p ON p.id = b.party_id
+      WHERE b.removed_at IS NULL AND (b.expires_at IS NULL OR b.expires_at > ${this.store.dialect === 'sqlite' ? '?' : '$1::text'})`;
     // A scan page's few firms: their few entries sorted here (see newestFirst); the whole list by the store.
-    if (partyIds) return newestFirst(await q.where(oneOf(this.store, 'b.party_id', partyIds)).execute(), (b) => b.listed_at).slice(0, 500);
-    return q.orderBy('b.listed_at', 'desc').orderBy('b.id', 'desc').limit(500).execute();
+    if (partyIds) {
+      const rows = await preparedObjects<BlacklistEntryRow>(this.store, `${inForce} AND ${inSet(this.store, 'b.party_id', 2)}`, [now, setParameter(this.store, partyIds)]);
+      return newestFirst(rows, (b) => b.listed_at).slice(0, 500);
+    }
+    return preparedObjects<BlacklistEntryRow>(this.store, `${inForce} ORDER BY b.listed_at DESC, b.id DESC LIMIT 500`, [now]);
   }
 }
 

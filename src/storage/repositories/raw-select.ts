@@ -1,52 +1,38 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
-import { oneOf } from './one-of.ts';
-
-const CHUNK = 500;
 
 /** The reference tables read by a unique key, and those keys. */
 export type KeyedTable = 'party' | 'product' | 'site';
 export type KeyColumn = 'id' | 'class_uri' | 'uri';
 
 /**
- * `SELECT * FROM table WHERE column IN (…)` straight on the SQLite handle, in chunks under SQLite's variable limit.
- * Used by lookups that run while a capture transaction holds Kysely's only connection.
- */
-export function rawSelectIn<T>(sqlite: BetterSqlite3.Database, table: KeyedTable, column: KeyColumn, values: readonly string[]): T[] {
-  const rows: T[] = [];
-  for (let i = 0; i < values.length; i += CHUNK) {
-    const chunk = values.slice(i, i + CHUNK);
-    const stmt = sqlite.prepare(`SELECT * FROM ${table} WHERE ${column} IN (${chunk.map(() => '?').join(', ')})`);
-    rows.push(...(stmt.all(...chunk) as T[]));
-  }
-  return rows;
-}
-
-/**
- * Rows whose `column` is one of `values`, keyed by it, for FoundRows: on SQLite straight from the raw handle
- * (see {@link rawSelectIn}), on PostgreSQL with the set as one parameter.
+ * Rows whose `column` is one of `values`, keyed by it, for FoundRows: one statement text per table and column, prepared
+ * once, the set as one parameter. On SQLite it reads through the raw handle, so lookups that run while a capture
+ * transaction holds Kysely's only connection (products, sites) can make it.
  */
 export async function readByKey<T>(store: Store, table: KeyedTable, column: KeyColumn, values: readonly string[]): Promise<Array<[string, T]>> {
-  const rows = store.sqlite
-    ? rawSelectIn<Record<string, unknown>>(store.sqlite, table, column, values)
-    : ((await store.db.selectFrom(table).selectAll().where(oneOf(store, column, values)).execute()) as Array<Record<string, unknown>>);
+  const rows = await preparedObjects<Record<string, unknown>>(store, `SELECT * FROM ${table} WHERE ${inSet(store, column)}`, [setParameter(store, values)]);
   return rows.map((r) => [String(r[column]), r as T]);
 }
 
-const rawStatements = new WeakMap<BetterSqlite3.Database, Record<'raw' | 'pluck', Map<string, BetterSqlite3.Statement>>>();
+type StatementForm = 'raw' | 'pluck' | 'objects';
+const rawStatements = new WeakMap<BetterSqlite3.Database, Record<StatementForm, Map<string, BetterSqlite3.Statement>>>();
 
 /**
- * A statement on the raw SQLite handle, prepared once per connection, text and form, returning rows as arrays (`raw`)
- * or each row's first value (`pluck`): the hot reads (a walk's edges, a recall's movements) that skip Kysely's query
- * building and an object per row.
+ * A statement on the raw SQLite handle, prepared once per connection, text and form, returning rows as arrays (`raw`),
+ * each row's first value (`pluck`) or objects: the hot reads (a walk's edges, a recall's movements, a scan page's
+ * notices) that skip Kysely's query building, and for arrays an object per row.
  */
-export function rawStatement(sqlite: BetterSqlite3.Database, text: string, form: 'raw' | 'pluck' = 'raw'): BetterSqlite3.Statement {
+export function rawStatement(sqlite: BetterSqlite3.Database, text: string, form: StatementForm = 'raw'): BetterSqlite3.Statement {
   let byForm = rawStatements.get(sqlite);
-  if (!byForm) rawStatements.set(sqlite, (byForm = { raw: new Map(), pluck: new Map() }));
+  if (!byForm) rawStatements.set(sqlite, (byForm = { raw: new Map(), pluck: new Map(), objects: new Map() }));
   const byText = byForm[form];
   let stmt = byText.get(text);
-  if (!stmt) byText.set(text, (stmt = form === 'raw' ? sqlite.prepare(text).raw(true) : sqlite.prepare(text).pluck(true)));
+  if (!stmt) {
+    stmt = sqlite.prepare(text);
+    byText.set(text, form === 'raw' ? stmt.raw(true) : form === 'pluck' ? stmt.pluck(true) : stmt);
+  }
   return stmt;
 }
 
@@ -71,10 +57,21 @@ const statementNames = new Map<string, string>();
  */
 export async function preparedRows(store: Store, text: string, values: readonly unknown[]): Promise<unknown[][]> {
   if (store.sqlite) return rawStatement(store.sqlite, text).all(...values) as unknown[][];
+  const result = await store.pool!.query<unknown[]>({ name: statementName(text), text, values: [...values], rowMode: 'array' });
+  return result.rows;
+}
+
+/** {@link preparedRows} with rows as objects keyed by column name, as Kysely's `selectAll` gives them. */
+export async function preparedObjects<T>(store: Store, text: string, values: readonly unknown[]): Promise<T[]> {
+  if (store.sqlite) return rawStatement(store.sqlite, text, 'objects').all(...values) as T[];
+  return (await store.pool!.query({ name: statementName(text), text, values: [...values] })).rows as T[];
+}
+
+/** A PostgreSQL prepared statement's name: one per text, for the pool's connections to prepare on first use. */
+function statementName(text: string): string {
   let name = statementNames.get(text);
   if (!name) statementNames.set(text, (name = `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
-  const result = await store.pool!.query<unknown[]>({ name, text, values: [...values], rowMode: 'array' });
-  return result.rows;
+  return name;
 }
 
 /**

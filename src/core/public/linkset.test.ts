@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildLinkset, linksetJson } from './linkset.ts';
+import { buildLinkset, linksetDocument, linksetJson } from './linkset.ts';
 import { resolveCode } from './resolve-code.ts';
 
 test('the linkset served from a template is the linkset document, for every kind of code, name and origin', () => {
@@ -18,7 +18,12 @@ test('the linkset served from a template is the linkset document, for every kind
     for (const name of names) {
       for (const origin of origins) {
         // Twice: the second comes from the cached template.
-        for (let i = 0; i < 2; i++) assert.equal(linksetJson(origin, code, name), JSON.stringify(buildLinkset(origin, code, name)), `${code.unit} ${name} ${origin}`);
+        for (let i = 0; i < 2; i++) {
+          const expected = JSON.stringify(buildLinkset(origin, code, name));
+          assert.equal(linksetJson(origin, code, name), expected, `${code.unit} ${name} ${origin}`);
+          // The size sent as Content-Length, counted from the template: the document's UTF-8 bytes.
+          assert.equal(linksetDocument(origin, code, name).bytes, Buffer.byteLength(expected), `${code.unit} ${name} ${origin}`);
+        }
       }
     }
   }

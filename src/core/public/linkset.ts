@@ -67,28 +67,51 @@ function linksetAt(origin: string, path: string, unitParam: string, itemDescript
 const PATH_MARK = '{{path}}';
 const UNIT_MARK = '{{unit}}';
 const TEMPLATE_CACHE_SIZE = 4_096;
-const templates = new Map<string, string[]>();
+/** A serialised linkset split at its markers, with the UTF-8 size of everything but them. */
+interface Template {
+  parts: string[];
+  fixedBytes: number;
+  paths: number;
+  units: number;
+}
+const templates = new Map<string, Template>();
 
 /**
  * {@link buildLinkset} serialised, as the resolver sends it: the document for an origin and product is serialised once
  * as a template, and each code's path and canonical form are put into it — a code's links differ only there.
  */
 export function linksetJson(origin: string, code: ResolvedCode, itemDescription?: string): string {
+  return linksetDocument(origin, code, itemDescription).body;
+}
+
+/**
+ * {@link linksetJson} with its size in UTF-8 bytes, counted from the template's known size rather than by a pass over
+ * the document (the resolver's fast path sends it as Content-Length: counting took as long as filling the template).
+ */
+export function linksetDocument(origin: string, code: ResolvedCode, itemDescription?: string): { body: string; bytes: number } {
   const key = `${origin}\u0000${itemDescription ?? ''}`;
   // A name that holds a marker itself would be filled in too: such a document is serialised whole.
-  if (key.includes('{{')) return JSON.stringify(buildLinkset(origin, code, itemDescription));
-  let parts = templates.get(key);
-  if (!parts) {
+  if (key.includes('{{')) {
+    const body = JSON.stringify(buildLinkset(origin, code, itemDescription));
+    return { body, bytes: Buffer.byteLength(body) };
+  }
+  let template = templates.get(key);
+  if (!template) {
     if (templates.size >= TEMPLATE_CACHE_SIZE) templates.clear();
-    parts = JSON.stringify(linksetAt(origin, PATH_MARK, UNIT_MARK, itemDescription)).split(/(\{\{path\}\}|\{\{unit\}\})/);
-    templates.set(key, parts);
+    const parts = JSON.stringify(linksetAt(origin, PATH_MARK, UNIT_MARK, itemDescription)).split(/(\{\{path\}\}|\{\{unit\}\})/);
+    const fixed = parts.filter((p) => p !== PATH_MARK && p !== UNIT_MARK);
+    template = {
+      parts, fixedBytes: fixed.reduce((n, p) => n + Buffer.byteLength(p), 0),
+      paths: parts.filter((p) => p === PATH_MARK).length, units: parts.filter((p) => p === UNIT_MARK).length,
+    };
+    templates.set(key, template);
   }
   // Both are percent-encoded ASCII; JSON-escaping them anyway keeps the document well-formed whatever they hold.
   const path = JSON.stringify(resolverPath(code)).slice(1, -1);
   const unit = JSON.stringify(encodeURIComponent(code.unit)).slice(1, -1);
-  let out = '';
-  for (const part of parts) out += part === PATH_MARK ? path : part === UNIT_MARK ? unit : part;
-  return out;
+  let body = '';
+  for (const part of template.parts) body += part === PATH_MARK ? path : part === UNIT_MARK ? unit : part;
+  return { body, bytes: template.fixedBytes + template.paths * Buffer.byteLength(path) + template.units * Buffer.byteLength(unit) };
 }
 
 /** `gs1:pip`, `pip` or `https://gs1.org/voc/pip` → `gs1:pip`; anything else → null. */

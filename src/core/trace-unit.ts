@@ -419,8 +419,9 @@ async function present(
     deps.products.listProductsByClassUris([...new Set(classOf.values())]),
     deps.recalls.listOpenRecallsOfUnits(unitIds),
   ]);
-  const partyById = new Map([...partiesById, ...partiesByUri].map((p) => [p.id, p]));
-  const partyByUri = new Map([...partiesById, ...partiesByUri].map((p) => [p.uri, p]));
+  const parties = [...partiesById, ...partiesByUri];
+  const partyById = new Map(parties.map((p) => [p.id, p]));
+  const partyByUri = new Map(parties.map((p) => [p.uri, p]));
   const sites = new Map(siteRows.map((s) => [s.uri, s]));
   const products = new Map(productRows.map((p) => [p.class_uri, p]));
 

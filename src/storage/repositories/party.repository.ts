@@ -28,7 +28,7 @@ export class PartyRepository {
   }
 
   async findPartyById(id: string): Promise<PartyRow | undefined> {
-    return this.#partiesById.getOne(id, (key) => this.store.db.selectFrom('party').selectAll().where('id', '=', key).executeTakeFirst());
+    return (await this.listPartiesByIds([id]))[0];
   }
 
   /** The parties of `ids` that exist, each once. */

@@ -18,7 +18,7 @@ export class ProductRepository {
   }
 
   async findProductByClassUri(classUri: string): Promise<ProductRow | undefined> {
-    return this.#byClassUri.getOne(classUri, (key) => this.store.db.selectFrom('product').selectAll().where('class_uri', '=', key).executeTakeFirst());
+    return (await this.listProductsByClassUris([classUri]))[0];
   }
 
   /** The product of a class URI if it is kept in memory (read before); undefined says nothing of the store. */

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, type DialectAdapter, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
+import { SqliteReader } from './sqlite-reader.ts';
 import { initialMigration } from './migrations/0001-initial.ts';
 import { lineageAndLedgerMigration } from './migrations/0002-lineage-and-ledger.ts';
 import { recallMigration } from './migrations/0003-recall.ts';
@@ -23,6 +24,8 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** Present on SQLite: the single connection, for prepared statements on hot paths. */
   readonly sqlite?: BetterSqlite3.Database;
+  /** Present on SQLite: a read-only connection in a worker thread, for large reads beside the main connection's work. */
+  readonly sqliteReader?: SqliteReader;
   /** Present on PostgreSQL: the pool Kysely also uses. */
   readonly pool?: pg.Pool;
   /** Human description without secrets, e.g. "SQLite ./data/suyuan.db". */
@@ -99,12 +102,15 @@ function openSqlite(dataDir: string): Store {
   sqlite.pragma('wal_autocheckpoint = 16384');
   sqlite.pragma('journal_size_limit = 134217728');
   const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const sqliteReader = new SqliteReader(file);
   return {
     db,
     dialect: 'sqlite',
     sqlite,
+    sqliteReader,
     description: `SQLite ${file}`,
     async close() {
+      await sqliteReader.close();
       await db.destroy();
     },
   };

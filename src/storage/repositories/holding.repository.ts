@@ -1,6 +1,6 @@
 import type { Store } from '../open-database.ts';
 import { oneOf } from './one-of.ts';
-import { largeSet, preparedRows, sqlLiterals } from './raw-select.ts';
+import { largeSet, offloadedRows, preparedRows, sqlLiterals } from './raw-select.ts';
 
 /** One movement of a unit, from the lineage edges that are about it, with what the quantity ledger needs. */
 export interface UnitMovement {
@@ -22,6 +22,11 @@ export interface UnitMovement {
 }
 
 const CHUNK = 500;
+/**
+ * From this many units a movement read goes to SQLite's worker connection (see offloadedRows): ~20 ms of SQL or more,
+ * against a round trip to the worker of well under a millisecond. A recall's 100,000 serials are ~430 ms.
+ */
+export const OFFLOADED_MOVEMENT_READ = 5_000;
 
 /**
  * One quantity movement of a unit as the recall reads it, a row straight from the driver (an array, not an object):
@@ -199,6 +204,9 @@ export class HoldingRepository {
     const read: LeanMovement[] = [];
     const { in: inUnits, parameter: set, asText } = largeSet(this.store, units);
     const reads: Array<Promise<void>> = [];
+    // A large set is read on another core where the store has one to give (SQLite's worker; PostgreSQL's pool anyway),
+    // so that a walk finds its next frontier meanwhile.
+    const readRows = (text: string, values: unknown[]) => (units.length >= OFFLOADED_MOVEMENT_READ ? offloadedRows : preparedRows)(this.store, text, values);
     if (aboutKinds.length) {
       // Grouped by everything but the unit, each group with its units: 100,000 serials made by 100 events come back as
       // 100 rows, not 100,000 rows of nine values each (most of the read's time was making those values). SQLite gives
@@ -209,7 +217,7 @@ export class HoldingRepository {
         ? `SELECT e.kind, ${ends.replace(/(from_node|to_node|unit)/g, 'e.$1')}, e.event_id, e.event_time, e.party_id, e.quantity, e.uom, json_group_array(k.key)
            FROM json_each(?) AS k JOIN lineage_edge AS e ON e.unit = k.value WHERE +e.kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
         : `SELECT kind, ${ends}, ${columns}, quantity, uom, ${asText ? `string_agg(unit, E'\\n')` : 'array_agg(unit)'} FROM lineage_edge WHERE ${inUnits('unit')} AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
-      reads.push(preparedRows(this.store, text, [set]).then((groups) => {
+      reads.push(readRows(text, [set]).then((groups) => {
         type AboutGroup = [string, string | null, string | null, string, number | string, string, number | string | null, string | null, string | string[]];
         for (const [kind, from, to, eventRowId, eventTime, partyId, q, uom, members] of groups as AboutGroup[]) {
           const time = Number(eventTime);
@@ -225,7 +233,7 @@ export class HoldingRepository {
       // children into a case is 100 edges into it, of which the first child's (in from_node order) stands for them.
       // SQLite takes the other columns from the row where min() is found; an unpacking has one edge per unit anyway.
       // SQLite gives each row's unit as its position in the parameter, as above.
-      reads.push(preparedRows(this.store, sqlite
+      reads.push(readRows(sqlite
         ? `SELECT k.key, e.kind, NULL, NULL, e.event_id, e.event_time, e.party_id, NULL, e.uom, min(e.from_node) FROM json_each(?) AS k JOIN lineage_edge AS e ON e.to_node = k.value WHERE +e.kind IN (${sqlLiterals(intoKinds)}) AND +e.unit = '' GROUP BY k.key, e.kind, e.event_id`
         : `SELECT to_node, kind, NULL, NULL, event_id, min(event_time), min(party_id), NULL::real, (array_agg(uom ORDER BY from_node))[1] FROM (
             SELECT to_node, kind, from_node, event_id, event_time, party_id, uom FROM lineage_edge WHERE ${inUnits('to_node')} AND unit = '' OFFSET 0

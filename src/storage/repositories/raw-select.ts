@@ -61,6 +61,17 @@ export async function preparedRows(store: Store, text: string, values: readonly 
   return result.rows;
 }
 
+/**
+ * {@link preparedRows} for a large read that can run on another core while the caller goes on: on SQLite, outside a
+ * transaction, it goes to the store's worker connection ({@link SqliteReader}), which sees what is committed — all
+ * there is to see when no transaction is open; inside one (a capture's checks reading their own uncommitted edges) it
+ * stays on the main connection. On PostgreSQL it is preparedRows: the pool already gives it a connection of its own.
+ */
+export async function offloadedRows(store: Store, text: string, values: readonly unknown[]): Promise<unknown[][]> {
+  if (store.sqlite && store.sqliteReader && !store.sqlite.inTransaction) return store.sqliteReader.rows(text, values);
+  return preparedRows(store, text, values);
+}
+
 /** {@link preparedRows} with rows as objects keyed by column name, as Kysely's `selectAll` gives them. */
 export async function preparedObjects<T>(store: Store, text: string, values: readonly unknown[]): Promise<T[]> {
   if (store.sqlite) return rawStatement(store.sqlite, text, 'objects').all(...values) as T[];

@@ -1,0 +1,73 @@
+import { Worker } from 'node:worker_threads';
+
+interface Pending {
+  resolve(rows: unknown[][]): void;
+  reject(err: Error): void;
+}
+
+/**
+ * A second, read-only connection to a SQLite store, in a worker thread: for the few reads large enough to be worth
+ * another core. A recall's movements of 100,000 units (~430 ms of SQL) run there while the walk reads its next
+ * frontier on the main connection, as PostgreSQL runs them on other connections of its pool. In WAL mode a reader sees
+ * the last committed state beside the writer, as a connection of that pool would. Started on first use, so a process
+ * that never asks carries no worker (the capture's resident-memory target counts every megabyte).
+ */
+export class SqliteReader {
+  #worker: Worker | null = null;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 0;
+  /** Reads answered by the worker, for tests that must know which connection answered. */
+  served = 0;
+
+  constructor(private readonly file: string) {}
+
+  /** Rows as arrays of `text` (SQLite's own: `?` and json_each) with `values`, from the worker's connection. */
+  rows(text: string, values: readonly unknown[]): Promise<unknown[][]> {
+    const worker = this.#worker ?? this.#start();
+    const id = this.#nextId++;
+    // Kept alive only while it owes an answer: an idle worker does not hold the process open.
+    if (this.#pending.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ id, text, values: [...values] });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = null;
+    if (worker) await worker.terminate();
+    this.#failAll(new Error('the store was closed while a read was running'));
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL('./sqlite-read-worker.mjs', import.meta.url), { workerData: { file: this.file } });
+    worker.on('message', (m: { id: number; rows?: unknown[][]; error?: string }) => {
+      const pending = this.#pending.get(m.id);
+      this.#pending.delete(m.id);
+      if (this.#pending.size === 0) worker.unref();
+      if (!pending) return;
+      if (m.error !== undefined) pending.reject(new Error(m.error));
+      else {
+        this.served++;
+        pending.resolve(m.rows!);
+      }
+    });
+    // A worker that failed (it could not open the file) is dropped; the next read starts another.
+    worker.on('error', (err) => {
+      if (this.#worker === worker) this.#worker = null;
+      this.#failAll(err);
+    });
+    worker.on('exit', () => {
+      if (this.#worker === worker) this.#worker = null;
+      this.#failAll(new Error('the store\'s read worker stopped'));
+    });
+    this.#worker = worker;
+    return worker;
+  }
+
+  #failAll(err: Error): void {
+    for (const pending of this.#pending.values()) pending.reject(err);
+    this.#pending.clear();
+  }
+}

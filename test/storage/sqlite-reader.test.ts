@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { QUANTITY_EDGE_KINDS } from '../../src/domain/trace/quantity-ledger.ts';
+import { OFFLOADED_MOVEMENT_READ } from '../../src/storage/repositories/holding.repository.ts';
+import { offloadedRows } from '../../src/storage/repositories/raw-select.ts';
+import { createTestApp, demoApp } from '../support/test-app.ts';
+import { testDialects } from '../support/stores.ts';
+
+for (const dialect of testDialects()) {
+  test(`a large movement read gives the same rows as a small one, on ${dialect} (on SQLite from the worker connection)`, async () => {
+    const { t } = await demoApp(dialect);
+    try {
+      const store = t.deps.store;
+      const about = await store.db.selectFrom('lineage_edge').select('unit').distinct().where('unit', '!=', '').execute();
+      const containers = await store.db.selectFrom('lineage_edge').select('to_node').distinct().where('kind', 'in', ['packed', 'unpacked']).execute();
+      const units = [...new Set([...about.map((r) => r.unit), ...containers.map((r) => r.to_node)])].sort();
+      assert.ok(units.length < OFFLOADED_MOVEMENT_READ, 'the demo units alone are read on the main connection');
+      const small = await t.deps.holdings.listLeanMovementsOfUnits(units, QUANTITY_EDGE_KINDS);
+      assert.ok(small.rows.length > 30, `${small.rows.length} movements`);
+
+      // The same units among enough codes with no edges to make the read large; each demo unit keeps its order.
+      const padding = Array.from({ length: OFFLOADED_MOVEMENT_READ }, (_, i) => `https://id.gs1.org/01/06970000000013/21/NONE${i}`);
+      const servedBefore = store.sqliteReader?.served ?? 0;
+      const large = await t.deps.holdings.listLeanMovementsOfUnits([...units, ...padding], QUANTITY_EDGE_KINDS);
+      assert.deepEqual(large.rows, small.rows);
+      assert.deepEqual([...large.regionOf].sort(), [...small.regionOf].sort());
+      // Both of its statements (movements about the units, packings into them) went to the worker on SQLite.
+      if (dialect === 'sqlite') assert.equal(store.sqliteReader!.served - servedBefore, 2);
+    } finally {
+      await t.close();
+    }
+  });
+}
+
+test('inside a transaction an offloaded read stays on the main connection and sees what it has not committed yet (SQLite)', async () => {
+  const t = await createTestApp('sqlite');
+  try {
+    const store = t.deps.store;
+    const sqlite = store.sqlite!;
+    const reader = store.sqliteReader!;
+    const read = (key: string) => offloadedRows(store, 'SELECT value FROM setting WHERE key = ?', [key]);
+
+    sqlite.prepare('BEGIN').run();
+    sqlite.prepare('INSERT INTO setting (key, value) VALUES (?, ?)').run('reader-test', 'uncommitted');
+    assert.deepEqual(await read('reader-test'), [['uncommitted']]);
+    assert.equal(reader.served, 0);
+    // The worker's own connection, asked directly, does not see it: what the rule above keeps a capture from.
+    assert.deepEqual(await reader.rows('SELECT value FROM setting WHERE key = ?', ['reader-test']), []);
+    sqlite.prepare('COMMIT').run();
+
+    // Outside a transaction the worker answers, and sees what was committed.
+    assert.deepEqual(await read('reader-test'), [['uncommitted']]);
+    assert.equal(reader.served, 2);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a statement the worker cannot run rejects with SQLite\'s message, and the worker goes on serving (SQLite)', async () => {
+  const t = await createTestApp('sqlite');
+  try {
+    const reader = t.deps.store.sqliteReader!;
+    await assert.rejects(reader.rows('SELECT x FROM no_such_table', []), /no such table: no_such_table/);
+    // A read-only connection: a write is refused, not made.
+    await assert.rejects(reader.rows("INSERT INTO setting (key, value) VALUES ('x', 'y') RETURNING key", []), /readonly/);
+    assert.deepEqual(await reader.rows('SELECT count(*) FROM setting WHERE key = ?', ['x']), [[0]]);
+  } finally {
+    await t.close();
+  }
+});

@@ -16,6 +16,7 @@ export class SqliteReader {
   #worker: Worker | null = null;
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
+  #closed = false;
   /** Reads answered by the worker, for tests that must know which connection answered. */
   served = 0;
 
@@ -23,6 +24,7 @@ export class SqliteReader {
 
   /** Rows as arrays of `text` (SQLite's own: `?` and json_each) with `values`, from the worker's connection. */
   rows(text: string, values: readonly unknown[]): Promise<unknown[][]> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed'));
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     // Kept alive only while it owes an answer: an idle worker does not hold the process open.
@@ -34,6 +36,7 @@ export class SqliteReader {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     const worker = this.#worker;
     this.#worker = null;
     if (worker) await worker.terminate();

@@ -7,7 +7,7 @@ import { createTestApp, demoApp } from '../support/test-app.ts';
 import { testDialects } from '../support/stores.ts';
 
 for (const dialect of testDialects()) {
-  test(`a large movement read gives the same rows as a small one, on ${dialect} (on SQLite from the worker connection)`, async () => {
+  test(`a large movement read gives the same rows as a small one on ${dialect}${dialect === 'sqlite' ? ', from the worker connection' : ''}`, async () => {
     const { t } = await demoApp(dialect);
     try {
       const store = t.deps.store;
@@ -67,4 +67,6 @@ test('a statement the worker cannot run rejects with SQLite\'s message, and the 
   } finally {
     await t.close();
   }
+  // Closed with the store: no worker is started again behind it.
+  await assert.rejects(t.deps.store.sqliteReader!.rows('SELECT 1', []), /the store is closed/);
 });

@@ -97,8 +97,8 @@ export async function startBenchServer(dialect: StoreDialect, options: StartOpti
   };
 }
 
-/** The node flags on the launcher's shebang line (`#!/usr/bin/env -S node --max-old-space-size=160 …`). */
-function launcherFlags(launcher: string): string[] {
+/** The node flags on the launcher's shebang line (`#!/usr/bin/env -S node --max-old-space-size=256 …`). */
+export function launcherFlags(launcher: string): string[] {
   const shebang = fs.readFileSync(launcher, 'utf8').split('\n', 1)[0]!;
   return shebang.split(/\s+/).filter((w) => w.startsWith('--'));
 }

@@ -99,6 +99,10 @@ for (const dialect of testDialects()) {
       assert.equal(sheet.rowCount, rows.length + 1);
       assert.equal(sheet.getRow(1).getCell(2).value, '追溯批次码 Traceability lot code');
       assert.ok(sheet.autoFilter, 'sortable: the header row carries a filter');
+      assert.equal(sheet.views[0]?.state, 'frozen');
+      assert.equal(sheet.getRow(1).font?.bold, true);
+      assert.equal(book.worksheets[1]?.name, 'Recall 召回');
+      assert.equal(book.worksheets[1]?.getCell('B2').value, recallId);
       assert.equal((await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${recallId}/export?format=pdf`, key: reg })).statusCode, 400);
       assert.equal((await t.inject({ method: 'GET', url: `/api/v1/regulator/recalls/${recallId}/export`, key: keys.market.key })).statusCode, 403);
     });

@@ -66,8 +66,10 @@ export async function recallProgress(deps: Deps, recallId: string, notices: read
     const rec = [...(recovered.get(n.party_id)?.values() ?? [])];
     const des = [...(destroyed.get(n.party_id)?.values() ?? [])];
     const onHandNow = now.get(n.party_id) ?? [];
-    const reported = (q: Quantity) => [...rec, ...des].filter((r) => r.code === q.code && r.unit === q.unit).reduce((s, r) => s + r.value, 0);
-    const settled = onHandNow.length === 0 || atOpen.every((q) => reported(q) + 1e-9 >= q.value);
+    // Totals by code and unit, once: a holder of 100,000 units reporting them all made a filter per unit quadratic.
+    const reported = new Map<string, number>();
+    for (const r of [...rec, ...des]) reported.set(`${r.code}\u0000${r.unit}`, (reported.get(`${r.code}\u0000${r.unit}`) ?? 0) + r.value);
+    const settled = onHandNow.length === 0 || atOpen.every((q) => (reported.get(`${q.code}\u0000${q.unit}`) ?? 0) + 1e-9 >= q.value);
     const acknowledged = n.status === 'acknowledged';
     return { partyId: n.party_id, acknowledged, onHandAtOpen: atOpen, onHandNow, recovered: rec, destroyed: des, accountedFor: acknowledged && settled };
   });

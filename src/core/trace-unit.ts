@@ -239,13 +239,16 @@ class Walker {
           const moves = this.moves(x, e, r, mine, rows, dir);
           // depth counts unit → unit hops: at the limit, the unit's own steps still show, its links onward do not.
           if (moves === null || (moves.length > 0 && r.depth >= this.maxDepth)) continue;
-          this.edges.set(edgeKey(e), e);
           const hidden = this.policy.visibility.kind !== 'all' && !this.visible.get(e.eventRowId);
+          // An edge about x is kept; one leading on, only if the node cap let in a unit it reaches. Past the cap a lot
+          // made into 100,000 serials gave 100,000 edges to units left out: a trace of seconds, past the server's heap.
+          let kept = moves.length === 0;
           for (const m of moves) {
             if (this.units.size >= this.nodeCap && !this.units.has(m.id)) {
               this.truncated = true;
               continue;
             }
+            kept = true;
             this.units.add(m.id);
             const before = reach.get(m.id);
             const reached: Reach = { lo: m.lo, hi: m.hi, up: m.up, hidden: hidden || r.hidden, depth: r.depth + 1 };
@@ -260,6 +263,7 @@ class Walker {
               next.add(m.id);
             }
           }
+          if (kept) this.edges.set(edgeKey(e), e);
         }
       }
       frontier = [...next];

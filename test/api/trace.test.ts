@@ -282,3 +282,35 @@ for (const dialect of testDialects()) {
     });
   });
 }
+
+for (const dialect of testDialects()) {
+  test(`past the node cap a trace keeps no edge to a unit it left out (${dialect})`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      const maker = await t.party({ name: '扇出食品', kind: 'producer', region: '441302' });
+      const gtin = `0${withCheckDigit('697012345678')}`;
+      const lot = `https://id.gs1.org/01/${gtin}/10/FAN1`;
+      const serials = Array.from({ length: 30 }, (_, i) => `https://id.gs1.org/01/${gtin}/21/FAN1S${i}`);
+      const made = {
+        type: 'TransformationEvent', eventTime: '2026-11-01T08:00:00+08:00', eventTimeZoneOffset: '+08:00', bizStep: 'commissioning',
+        inputQuantityList: [{ epcClass: lot, quantity: 30, uom: 'KGM' }], outputEPCList: serials,
+      };
+      const res = await t.inject({ method: 'POST', url: '/epcis/capture', key: maker.key, payload: epcisDoc([made]) });
+      assert.equal(res.statusCode, 202, res.body);
+
+      const { traceUnit } = await import('../../src/core/trace-unit.ts');
+      const capped = await traceUnit(t.deps, { kind: 'admin', keyId: 'test' }, { code: lot, direction: 'forward', depth: 10 }, { nodeCap: 10 });
+      assert.equal(capped.truncated, true);
+      const nodes = new Set(capped.nodes.map((n) => n.id));
+      const toSerials = capped.edges.filter((e) => e.kind === 'transformed_into');
+      // The lot and the serials the cap let in, and an edge to each of those serials only (there were 30 before).
+      assert.ok(toSerials.length > 0 && toSerials.length < serials.length, `${toSerials.length} edges`);
+      for (const e of toSerials) assert.ok(nodes.has(e.from) && nodes.has(e.to), `${e.from} → ${e.to} is in the trace's nodes`);
+      const whole = await traceUnit(t.deps, { kind: 'admin', keyId: 'test' }, { code: lot, direction: 'forward', depth: 10 });
+      assert.equal(whole.truncated, false);
+      assert.equal(whole.edges.filter((e) => e.kind === 'transformed_into').length, serials.length);
+    } finally {
+      await t.close();
+    }
+  });
+}

@@ -15,6 +15,7 @@ import { coveringLineageIndexesMigration } from './migrations/0007-covering-line
 import { eventViewerMigration } from './migrations/0008-event-viewer.ts';
 import { eventScopeTimeMigration } from './migrations/0009-event-scope-time.ts';
 import { byteOrderNodesMigration } from './migrations/0010-byte-order-nodes.ts';
+import { lineageEdgeEventMigration } from './migrations/0011-lineage-edge-event.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -192,6 +193,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0008-event-viewer': eventViewerMigration(dialect),
     '0009-event-scope-time': eventScopeTimeMigration(),
     '0010-byte-order-nodes': byteOrderNodesMigration(dialect),
+    '0011-lineage-edge-event': lineageEdgeEventMigration(),
   };
 }
 

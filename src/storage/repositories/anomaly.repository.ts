@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { QuantityAnomalyTable } from '../database.ts';
 import { inRegulatorScope, type RegulatorScope } from './regulator-scope.ts';
@@ -29,7 +29,11 @@ export class AnomalyRepository {
     return { scannedThrough: cursor ? Number(cursor.value) : 0, treeSize: Number(state?.tree_size ?? 0) };
   }
 
-  /** Units moved in quantity by the events of ledger leaves [from, to). */
+  /**
+   * Units moved in quantity by the events of ledger leaves [from, to): the leaves by their index, each one's edges about
+   * units by `lineage_edge_event` (migration 0011). That index is partial, and a store uses it only when the query
+   * states its condition as written: `unit <> ''` is literal text here, not a parameter.
+   */
   async listUnitsMovedInLeaves(from: number, to: number, kinds: readonly string[]): Promise<string[]> {
     const rows = await this.store.db
       .selectFrom('ledger_leaf as f')
@@ -39,7 +43,7 @@ export class AnomalyRepository {
       .where('f.idx', '>=', from)
       .where('f.idx', '<', to)
       .where('l.kind', 'in', [...kinds])
-      .where('l.unit', '!=', '')
+      .where(sql<boolean>`l.unit <> ''`)
       .execute();
     return rows.map((r) => r.unit);
   }

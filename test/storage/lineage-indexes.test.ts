@@ -41,20 +41,21 @@ for (const dialect of testDialects()) {
     const t = await createTestApp(dialect);
     try {
       // What a version that ran migrations statement by statement (before they ran in one transaction, and before
-      // 0008 to 0010) left when killed while 0007 built its second index: the first rebuilt, the second gone, 0007
+      // 0008 to 0011) left when killed while 0007 built its second index: the first rebuilt, the second gone, 0007
       // not recorded.
       const db = t.deps.store.db;
       await sql`DROP INDEX lineage_edge_unit`.execute(db);
+      await sql`DROP INDEX lineage_edge_event`.execute(db);
       await sql`DROP TABLE event_viewer`.execute(db);
       await sql`DROP INDEX event_scope_time`.execute(db);
       await sql`CREATE INDEX event_category_region ON event (category, region, id)`.execute(db);
-      await sql`DELETE FROM kysely_migration WHERE name IN ('0007-covering-lineage-indexes', '0008-event-viewer', '0009-event-scope-time', '0010-byte-order-nodes')`.execute(db);
+      await sql`DELETE FROM kysely_migration WHERE name IN ('0007-covering-lineage-indexes', '0008-event-viewer', '0009-event-scope-time', '0010-byte-order-nodes', '0011-lineage-edge-event')`.execute(db);
       const again = await openDatabase({ dataDir: t.target.dataDir, databaseUrl: t.target.databaseUrl });
       try {
         const names = dialect === 'sqlite'
           ? (again.sqlite!.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lineage_edge'`).all() as Array<{ name: string }>).map((r) => r.name)
           : (await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE tablename = 'lineage_edge'`.execute(again.db)).rows.map((r) => r.indexname);
-        assert.ok(names.includes('lineage_edge_unit') && names.includes('lineage_edge_to'), names.join(', '));
+        assert.ok(names.includes('lineage_edge_unit') && names.includes('lineage_edge_to') && names.includes('lineage_edge_event'), names.join(', '));
         const done = await sql<{ name: string }>`SELECT name FROM kysely_migration WHERE name = '0007-covering-lineage-indexes'`.execute(again.db);
         assert.equal(done.rows.length, 1);
       } finally {
@@ -99,7 +100,8 @@ for (const dialect of testDialects().filter((d) => d === 'postgres')) {
         SELECT 'urn:x:' || i, 'packed', 'urn:x:case' || (i / 10), '', 'e' || i, i, 'p' FROM generate_series(1, 200) i`.execute(db);
       // A store that had the edges before 0010: the migration runs on it again. Changing a column's type drops its
       // statistics, and without them PostgreSQL planned a walk's large set along `unit = ''` (half the edges).
-      await sql`DELETE FROM kysely_migration WHERE name = '0010-byte-order-nodes'`.execute(db);
+      // (0011 after it is run again too: migrations are recorded in order.)
+      await sql`DELETE FROM kysely_migration WHERE name IN ('0010-byte-order-nodes', '0011-lineage-edge-event')`.execute(db);
       const again = await openDatabase({ dataDir: t.target.dataDir, databaseUrl: t.target.databaseUrl });
       try {
         const { rows } = await sql<{ attname: string }>`SELECT attname FROM pg_stats WHERE tablename = 'lineage_edge' AND attname IN ('from_node', 'kind', 'to_node', 'unit') ORDER BY attname`.execute(again.db);

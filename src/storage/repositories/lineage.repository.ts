@@ -54,19 +54,32 @@ export class LineageRepository {
    * (on PostgreSQL one statement: the three joined by `UNION ALL`).
    */
   async listEdgesTouching(nodes: readonly string[], options: { skipTransformations?: 'out' | 'in' } = {}): Promise<LineageEdgeRow[]> {
-    if (nodes.length === 0) return [];
+    return (await this.listEdgesTouchingAtMost(nodes, null, options)).rows;
+  }
+
+  /**
+   * {@link listEdgesTouching}, each lookup stopping after `limit` rows (null: no limit); `limited` says one did. A walk
+   * gives a bound of its own: a raw lot made into 100,000 serials has 100,000 edges, which a public scan page of at
+   * most 400 nodes read whole on every view.
+   */
+  async listEdgesTouchingAtMost(nodes: readonly string[], limit: number | null, options: { skipTransformations?: 'out' | 'in' } = {}): Promise<{ rows: LineageEdgeRow[]; limited: boolean }> {
+    if (nodes.length === 0) return { rows: [], limited: false };
     type Lookup = { column: 'from_node' | 'to_node' | 'unit'; kind: '<' | '>' | null };
     const lookups = (['from_node', 'to_node', 'unit'] as const).flatMap((column): Lookup[] => {
       const skip = (column === 'from_node' && options.skipTransformations === 'out') || (column === 'to_node' && options.skipTransformations === 'in');
       return skip ? [{ column, kind: '<' }, { column, kind: '>' }] : [{ column, kind: null }];
     });
-    const texts = lookups.map((l) => `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${inSet(this.store, l.column)}${l.kind ? ` AND kind ${l.kind} 'transformed_into'` : ''}`);
+    const bounded = limit !== null;
+    const texts = lookups.map((l) => `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${inSet(this.store, l.column)}${l.kind ? ` AND kind ${l.kind} 'transformed_into'` : ''}${bounded ? ` LIMIT ${this.store.sqlite ? '?' : '$2'}` : ''}`);
     const set = setParameter(this.store, nodes);
     // The walks' hot read (trace, scan page): statements prepared once, rows as arrays. SQLite runs the lookups one by
     // one (no round trips to save); PostgreSQL as one statement joined by UNION ALL: one round trip a frontier.
     const results = this.store.sqlite
-      ? await Promise.all(texts.map((text) => preparedRows(this.store, text, [set])))
-      : [await preparedRows(this.store, texts.join(' UNION ALL '), [set])];
+      ? await Promise.all(texts.map((text) => preparedRows(this.store, text, bounded ? [set, limit] : [set])))
+      : [await preparedRows(this.store, bounded ? texts.map((t) => `(${t})`).join(' UNION ALL ') : texts.join(' UNION ALL '), bounded ? [set, limit] : [set])];
+    // Each lookup's rows are counted on SQLite; on PostgreSQL the union's, so there a frontier whose lookups together
+    // reach the limit counts as limited too (a walk then says truncated a little early, never late).
+    const limited = bounded && results.some((rows) => rows.length >= limit);
     // An edge comes back once for each lookup it matches; only one matching more than one (between two frontier nodes,
     // or about one of them) needs a key to be kept once.
     const frontier = new Set(nodes);
@@ -86,7 +99,7 @@ export class LineageRepository {
         out.push({ from, to, kind, unit, eventRowId, eventTime: Number(eventTime), partyId, quantity: quantity === null ? null : Number(quantity), uom });
       }
     }
-    return out;
+    return { rows: out, limited };
   }
 
   /** The events behind edges, by internal row id (the event table's distribution key): no body is read. */

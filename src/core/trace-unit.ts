@@ -87,8 +87,6 @@ export interface TraceResult {
 export const DEFAULT_TRACE_DEPTH = 10;
 export const MAX_TRACE_DEPTH = 50;
 export const TRACE_NODE_CAP = 5000;
-/** A walk reads at most its node cap times this many edges per lookup of a frontier. */
-const EDGES_READ_PER_NODE = 10;
 
 const KIND_ORDER = [
   'transformed_into', 'commissioned', 'produced', 'consumed', 'shipped', 'received', 'transferred', 'packed', 'unpacked',
@@ -217,10 +215,9 @@ class Walker {
       // A transformation leading the other way is never followed, nor shown: its event is shown anyway through the
       // `consumed` (back) or `produced` (forward) edge about the unit that every transformation stores beside it, with
       // the same time and visibility, so leaving it unread changes nothing but the rows read.
-      // At most ten edges a node of the cap per lookup: no chain of that many nodes has more, and a raw lot made into
-      // 100,000 serials is not read whole (a public scan page of it took 1.6 s); past it the walk says truncated.
-      const { rows, limited } = await this.lineage.listEdgesTouchingAtMost(frontier, this.nodeCap * EDGES_READ_PER_NODE, { skipTransformations: dir === 'back' ? 'out' : 'in' });
-      if (limited) this.truncated = true;
+      // Read whole: a LIMIT on these lookups (to bound a raw lot of 100,000 serials) made every lookup 20–60 % slower on
+      // SQLite, the same plan notwithstanding (bench/README, trace: "what the benches did not show").
+      const rows = await this.lineage.listEdgesTouching(frontier, { skipTransformations: dir === 'back' ? 'out' : 'in' });
       // Whoever sees every event walks by the edges alone: its events are read beside the next frontier's edges (on
       // PostgreSQL, one round trip a frontier instead of two). Any other caller's next step depends on them.
       const load = startedEarly(this.loadEvents(rows));

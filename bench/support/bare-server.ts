@@ -8,12 +8,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launcherFlags } from './server.ts';
+import { launcherFlags } from '../../test/support/server-process.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SELF = fileURLToPath(import.meta.url);
 /** The node flags bin/suyuan.js runs the server with. */
-const LAUNCHER_FLAGS = launcherFlags(path.join(ROOT, 'bin/suyuan.js'));
+const LAUNCHER_FLAGS = launcherFlags();
 
 export interface BareServer {
   port: number;

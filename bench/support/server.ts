@@ -4,6 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launcherFlags } from '../../test/support/server-process.ts';
 import { createTestStore, type TestStoreTarget } from '../../test/support/stores.ts';
 import { uscc } from '../../src/core/demo/huizhou-chains.ts';
 import type { StoreDialect } from '../../src/storage/open-database.ts';
@@ -97,11 +98,6 @@ export async function startBenchServer(dialect: StoreDialect, options: StartOpti
   };
 }
 
-/** The node flags on the launcher's shebang line (`#!/usr/bin/env -S node --max-old-space-size=256 …`). */
-export function launcherFlags(launcher: string): string[] {
-  const shebang = fs.readFileSync(launcher, 'utf8').split('\n', 1)[0]!;
-  return shebang.split(/\s+/).filter((w) => w.startsWith('--'));
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

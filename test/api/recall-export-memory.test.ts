@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { BIN } from '../support/server-process.ts';
+import { launcherFlags } from '../support/server-process.ts';
 
 const ROWS = 100_000;
 
 test(`a recall's xlsx and CSV exports of ${ROWS.toLocaleString('en')} rows are written within the launcher's heap`, async () => {
   // The heap flags the server runs with, from the launcher's shebang line: an export that needs more ends the process
   // (the in-memory workbook did, for a recall of the 100,000 units issue 3 asks about).
-  const flags = fs.readFileSync(BIN, 'utf8').split('\n', 1)[0]!.split(/\s+/).filter((w) => w.startsWith('--max-'));
+  const flags = launcherFlags();
   assert.ok(flags.some((f) => f.startsWith('--max-old-space-size=')), `launcher flags: ${flags.join(' ')}`);
   const child = path.join(import.meta.dirname, '../support/large-export-child.ts');
   const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {

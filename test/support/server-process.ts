@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,12 @@ import type { TestStoreTarget } from './stores.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin/suyuan.js');
+
+/** The node flags on the launcher's shebang line (`#!/usr/bin/env -S node --max-old-space-size=256 …`). */
+export function launcherFlags(launcher = BIN): string[] {
+  const shebang = fs.readFileSync(launcher, 'utf8').split('\n', 1)[0]!;
+  return shebang.split(/\s+/).filter((w) => w.startsWith('--'));
+}
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {

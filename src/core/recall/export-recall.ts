@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import type { Actor } from '../actor.ts';
 import type { Deps } from '../deps.ts';
 import { recordAudit } from '../record-audit.ts';
@@ -129,7 +130,6 @@ export function rowsToCsv(rows: readonly TraceabilityRow[]): string {
 export async function rowsToXlsx(recall: { id: string; reason: string; severity: string; status: string; createdAt: string; codes: string[] }, rows: readonly TraceabilityRow[]): Promise<Buffer> {
   // exceljs is ~27 MB of a server's memory, wanted only for this export: loaded when asked for.
   const { default: ExcelJS } = await import('exceljs');
-  const { PassThrough } = await import('node:stream');
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -67,9 +67,10 @@ export async function recallProgress(deps: Deps, recallId: string, notices: read
     const des = [...(destroyed.get(n.party_id)?.values() ?? [])];
     const onHandNow = now.get(n.party_id) ?? [];
     // Totals by code and unit, once: a holder of 100,000 units reporting them all made a filter per unit quadratic.
+    const keyOf = (q: Quantity) => `${q.code}\u0000${q.unit}`;
     const reported = new Map<string, number>();
-    for (const r of [...rec, ...des]) reported.set(`${r.code}\u0000${r.unit}`, (reported.get(`${r.code}\u0000${r.unit}`) ?? 0) + r.value);
-    const settled = onHandNow.length === 0 || atOpen.every((q) => (reported.get(`${q.code}\u0000${q.unit}`) ?? 0) + 1e-9 >= q.value);
+    for (const r of [...rec, ...des]) reported.set(keyOf(r), (reported.get(keyOf(r)) ?? 0) + r.value);
+    const settled = onHandNow.length === 0 || atOpen.every((q) => (reported.get(keyOf(q)) ?? 0) + 1e-9 >= q.value);
     const acknowledged = n.status === 'acknowledged';
     return { partyId: n.party_id, acknowledged, onHandAtOpen: atOpen, onHandNow, recovered: rec, destroyed: des, accountedFor: acknowledged && settled };
   });

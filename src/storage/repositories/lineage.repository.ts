@@ -77,8 +77,8 @@ export class LineageRepository {
     const results = this.store.sqlite
       ? await Promise.all(texts.map((text) => preparedRows(this.store, text, bounded ? [set, limit] : [set])))
       : [await preparedRows(this.store, bounded ? texts.map((t) => `(${t})`).join(' UNION ALL ') : texts.join(' UNION ALL '), bounded ? [set, limit] : [set])];
-    // Each lookup's rows are counted on SQLite; on PostgreSQL the union's, so there a frontier whose lookups together
-    // reach the limit counts as limited too (a walk then says truncated a little early, never late).
+    // Each lookup's rows are counted on SQLite; on PostgreSQL the union's, so there lookups that together reach the
+    // limit count as limited too.
     const limited = bounded && results.some((rows) => rows.length >= limit);
     // An edge comes back once for each lookup it matches; only one matching more than one (between two frontier nodes,
     // or about one of them) needs a key to be kept once.

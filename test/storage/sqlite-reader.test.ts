@@ -24,8 +24,9 @@ for (const dialect of testDialects()) {
       const large = await t.deps.holdings.listLeanMovementsOfUnits([...units, ...padding], QUANTITY_EDGE_KINDS);
       assert.deepEqual(large.rows, small.rows);
       assert.deepEqual([...large.regionOf].sort(), [...small.regionOf].sort());
-      // Both of its statements (movements about the units, packings into them) went to the worker on SQLite.
-      if (dialect === 'sqlite') assert.equal(store.sqliteReader!.served - servedBefore, 2);
+      // Its three statements (movements about the units, packings into them, their events' regions) went to the worker
+      // on SQLite.
+      if (dialect === 'sqlite') assert.equal(store.sqliteReader!.served - servedBefore, 3);
     } finally {
       await t.close();
     }
@@ -69,4 +70,25 @@ test('a statement the worker cannot run rejects with SQLite\'s message, and the 
   }
   // Closed with the store: no worker is started again behind it.
   await assert.rejects(t.deps.store.sqliteReader!.rows('SELECT 1', []), /the store is closed/);
+});
+
+test('a large result comes from the worker whole and in order, in parts the main thread asks for one by one (SQLite)', async () => {
+  const t = await createTestApp('sqlite');
+  try {
+    const reader = t.deps.store.sqliteReader!;
+    const values = Array.from({ length: 12_001 }, (_, i) => `https://id.gs1.org/01/06970999100019/21/S${i}`);
+    const rows = await reader.rows('SELECT key, value FROM json_each(?)', [JSON.stringify(values)]);
+    assert.deepEqual(rows, values.map((v, i) => [i, v]));
+    // 5,000 rows a message: three, each copied in its own turn of the event loop.
+    assert.equal(reader.messages, 3);
+    assert.deepEqual(await reader.values('SELECT value FROM json_each(?)', [JSON.stringify(values)]), values);
+    assert.equal(reader.messages, 6);
+    // A small result is one message; reads asked for at once each get their own rows.
+    const [a, b] = await Promise.all([reader.values('SELECT value FROM json_each(?)', [JSON.stringify(values)]), reader.values('SELECT 1', [])]);
+    assert.equal(a.length, 12_001);
+    assert.deepEqual(b, [1]);
+    assert.equal(reader.messages, 10);
+  } finally {
+    await t.close();
+  }
 });

@@ -10,5 +10,6 @@ const rows: TraceabilityRow[] = Array.from({ length: n }, (_, i) => ({
   tlcSource: '惠州某工厂', responsibleParty: '惠州某公司', eventId: `ni:///sha-256;${i.toString(16).padStart(64, '0')}?ver=CBV2.0`,
 }));
 const xlsx = await rowsToXlsx({ id: 'rcl_test', reason: 'test', severity: 'level-1', status: 'open', createdAt: '2026-11-01T00:00:00.000Z', codes: ['https://id.gs1.org/01/06970999100019/10/RAW0001'] }, rows);
-const csv = rowsToCsv(rows);
+let csv = '';
+for await (const piece of rowsToCsv(rows)) csv += piece;
 process.stdout.write(JSON.stringify({ xlsxBytes: xlsx.length, xlsxZip: xlsx.subarray(0, 2).toString('latin1'), csvLines: csv.split('\r\n').length - 2 }));

@@ -6,6 +6,7 @@ import type { EdgeEnds, RecallRepository } from '../../storage/repositories/reca
 import { productClassesOf } from '../capture-events.ts';
 import type { Deps } from '../deps.ts';
 import { startedEarly } from '../started-early.ts';
+import { nextTurn, TurnCounter } from '../../domain/turns.ts';
 
 /** What a recall reaches (issue 3 §4). */
 export interface RecallImpact {
@@ -24,6 +25,8 @@ export interface RecallImpact {
 
 const FORWARD = ['transformed_into', 'packed', 'in_lot', 'associated'];
 const NODE_CAP = 1_000_000;
+/** Units replayed between turns of the event loop (see nextTurn). */
+export const UNITS_PER_TURN = 2_000;
 
 /**
  * Walks the lineage graph frontier by frontier: first down into what recalled containers hold (a recalled pallet
@@ -90,7 +93,10 @@ export async function assessRecallImpact(deps: Deps, codes: readonly string[]): 
   const onHand = new Map<string, Array<{ code: string; value: number; unit: string }>>();
   const ledger = new OnHandLedger();
   const ends: [string | null, string | null] = [null, null];
+  // A recall of 100,000 units replays for a few hundred ms: others' requests are answered between stretches of it.
+  const turns = new TurnCounter(UNITS_PER_TURN);
   for (let i = 0; i < rows.length; ) {
+    if (turns.due()) await nextTurn();
     const unit = rows[i][0];
     ledger.reset();
     for (; i < rows.length && rows[i][0] === unit; i++) {

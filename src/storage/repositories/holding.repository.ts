@@ -1,5 +1,5 @@
+import { nextTurn, TurnCounter } from '../../domain/turns.ts';
 import type { Store } from '../open-database.ts';
-import { oneOf } from './one-of.ts';
 import { largeSet, offloadedRows, preparedRows, sqlLiterals } from './raw-select.ts';
 
 /** One movement of a unit, from the lineage edges that are about it, with what the quantity ledger needs. */
@@ -22,11 +22,14 @@ export interface UnitMovement {
 }
 
 const CHUNK = 500;
+/** Rows handled between turns of the event loop (see nextTurn). */
+const ROWS_PER_TURN = 5_000;
 /**
- * From this many units a movement read goes to SQLite's worker connection (see offloadedRows): ~20 ms of SQL or more,
- * against a round trip to the worker of well under a millisecond. A recall's 100,000 serials are ~430 ms.
+ * From this many units a movement read goes to SQLite's worker connection (see offloadedRows): ~5 ms of SQL or more
+ * (1,000 cases of 100 serials each: ~60 ms), against a round trip to the worker of well under a millisecond. A recall's
+ * 100,000 serials are ~430 ms.
  */
-export const OFFLOADED_MOVEMENT_READ = 5_000;
+export const OFFLOADED_MOVEMENT_READ = 1_000;
 
 /**
  * One quantity movement of a unit as the recall reads it, a row straight from the driver (an array, not an object):
@@ -113,7 +116,7 @@ export class HoldingRepository {
    * (`unpacked`, about the unit taken out) or was packed into as a container (`packed`, about the container, once per
    * event). `withBody: false` skips the event bodies (body is then '').
    *
-   * Three statements however many units, each with its set as one parameter (see `oneOf`): the edges about the units
+   * Three statements however many units, each with its set as one parameter (see `largeSet`): the edges about the units
    * (index lineage_edge_unit), the edges into them (lineage_edge_to), then each event they name once — its region,
    * product line and body — rather than joining the event to every edge: a transformation of 1,000 serials is read once,
    * and in a sharded store the event table is distributed by its own key, not the unit.
@@ -121,26 +124,37 @@ export class HoldingRepository {
   async listMovementsOfUnits(units: readonly string[], options: { withBody?: boolean } = {}): Promise<UnitMovement[]> {
     if (units.length === 0) return [];
     const withBody = options.withBody ?? true;
-    const columns = ['unit', 'kind', 'from_node', 'to_node', 'event_id', 'event_time', 'party_id', 'quantity', 'uom'] as const;
-    const about = await this.store.db.selectFrom('lineage_edge').select(columns).where(oneOf(this.store, 'unit', units)).execute();
-    const into = await this.store.db
-      .selectFrom('lineage_edge')
-      .select(columns)
-      .where(oneOf(this.store, 'to_node', units))
-      .where('kind', 'in', ['unpacked', 'packed'])
-      .execute();
-    type Row = (typeof about)[number];
+    const columns = 'unit, kind, from_node, to_node, event_id, event_time, party_id, quantity, uom';
+    type Row = { unit: string; kind: string; from_node: string; to_node: string; event_id: string; event_time: number | string; party_id: string; quantity: number | string | null; uom: string | null };
+    const asRow = ([unit, kind, from_node, to_node, event_id, event_time, party_id, quantity, uom]: unknown[]) => ({ unit, kind, from_node, to_node, event_id, event_time, party_id, quantity, uom }) as Row;
+    const readRows = this.readerFor(units.length);
+    const { in: inUnits, parameter: set } = largeSet(this.store, units);
+    const [about, into] = await Promise.all([
+      readRows(`SELECT ${columns} FROM lineage_edge WHERE ${inUnits('unit')}`, [set]),
+      readRows(`SELECT ${columns} FROM lineage_edge WHERE ${inUnits('to_node')} AND kind IN ('unpacked', 'packed')`, [set]),
+    ]);
+    // A recall's export puts the movements of 100,000 units in order here (~0.5 s): others' requests are answered
+    // between stretches of it.
+    const turns = new TurnCounter(ROWS_PER_TURN);
     const byUnit = new Map<string, Row[]>();
+    const eventIds = new Set<string>();
     const push = (unit: string, r: Row) => {
       const list = byUnit.get(unit);
       if (list) list.push(r);
       else byUnit.set(unit, [r]);
+      eventIds.add(r.event_id);
     };
-    for (const r of about) push(r.unit, r);
+    for (const a of about) {
+      const r = asRow(a);
+      push(r.unit, r);
+      if (turns.due()) await nextTurn();
+    }
     const intoRows = new Set<Row>();
     const leanOf = (r: Row): LeanMovement => [r.unit, r.kind, r.from_node, r.to_node, r.event_id, Number(r.event_time), r.party_id, r.quantity === null ? null : Number(r.quantity), r.uom];
     const seenPacking = new Set<string>();
-    for (const r of into) {
+    for (const a of into) {
+      if (turns.due()) await nextTurn();
+      const r = asRow(a);
       if (r.kind === 'packed') {
         const key = `${r.event_id}\u0000${r.to_node}`;
         if (seenPacking.has(key)) continue;
@@ -150,7 +164,8 @@ export class HoldingRepository {
       intoRows.add(row);
       push(r.to_node, row);
     }
-    const events = await this.eventsOf([...new Set([...about, ...into].map((r) => r.event_id))], withBody);
+    for (const r of into) eventIds.add(r[4] as string);
+    const events = await this.eventsOf([...eventIds], withBody, readRows);
 
     const out: UnitMovement[] = [];
     for (let i = 0; i < units.length; i += CHUNK) {
@@ -161,6 +176,7 @@ export class HoldingRepository {
         // Ledger order (see ledgerOrder), as the lean read gives it: the same on both stores.
         const ordered = rows.map((r) => ({ r, lean: leanOf(r), into: intoRows.has(r) }));
         ordered.sort((a, b) => ledgerOrder(a.lean, b.lean, a.into, b.into));
+        if (turns.due(rows.length)) await nextTurn();
         for (const { r } of ordered) {
           const e = events.get(r.event_id);
           if (!e) continue;
@@ -206,7 +222,7 @@ export class HoldingRepository {
     const reads: Array<Promise<void>> = [];
     // A large set is read on another core where the store has one to give (SQLite's worker; PostgreSQL's pool anyway),
     // so that a walk finds its next frontier meanwhile.
-    const readRows = (text: string, values: unknown[]) => (units.length >= OFFLOADED_MOVEMENT_READ ? offloadedRows : preparedRows)(this.store, text, values);
+    const readRows = this.readerFor(units.length);
     if (aboutKinds.length) {
       // Grouped by everything but the unit, each group with its units: 100,000 serials made by 100 events come back as
       // 100 rows, not 100,000 rows of nine values each (most of the read's time was making those values). SQLite gives
@@ -250,7 +266,7 @@ export class HoldingRepository {
     // Those about the unit first, as groupLeanMovements expects.
     for (const r of into) read.push(r);
     const regionOf = new Map<string, string | null>();
-    for (const [id, e] of await this.eventsOf([...new Set(read.map((r) => r[4]))], false)) regionOf.set(id, e.region);
+    for (const [id, e] of await this.eventsOf([...new Set(read.map((r) => r[4]))], false, readRows)) regionOf.set(id, e.region);
     return { rows: read, regionOf };
   }
 
@@ -279,28 +295,27 @@ export class HoldingRepository {
     return { rows: bucketSort(read, slot, ordinal.size, leanOutOfOrder), regionOf };
   }
 
+  /**
+   * How a read about `units` units runs: on the caller's connection, or from {@link OFFLOADED_MOVEMENT_READ} units on
+   * another core where the store has one to give (SQLite's worker; PostgreSQL's pool anyway). There the server goes on
+   * answering — scan pages, other callers — while a recall's reads run, and a walk finds its next frontier meanwhile.
+   */
+  private readerFor(units: number): (text: string, values: unknown[]) => Promise<unknown[][]> {
+    return (text, values) => (units >= OFFLOADED_MOVEMENT_READ ? offloadedRows : preparedRows)(this.store, text, values);
+  }
+
   /** Region, product line and (when asked) body of each event, by row id. */
-  private async eventsOf(ids: readonly string[], withBody: boolean): Promise<Map<string, { region: string | null; category: string | null; body: string }>> {
+  private async eventsOf(ids: readonly string[], withBody: boolean, readRows: (text: string, values: unknown[]) => Promise<unknown[][]>): Promise<Map<string, { region: string | null; category: string | null; body: string }>> {
     const out = new Map<string, { region: string | null; category: string | null; body: string }>();
     if (ids.length === 0) return out;
-    const rows = await this.store.db
-      .selectFrom('event')
-      .select(['id', 'region', 'category'])
-      .$if(withBody, (q) => q.select('body'))
-      .where(oneOf(this.store, 'id', ids))
-      .execute();
-    for (const r of rows) out.set(r.id, { region: r.region, category: r.category, body: (r as { body?: string }).body ?? '' });
+    const { in: inIds, parameter } = largeSet(this.store, ids);
+    const rows = await readRows(`SELECT id, region, category${withBody ? ', body' : ''} FROM event WHERE ${inIds('id')}`, [parameter]);
+    for (const [id, region, category, body] of rows as Array<[string, string | null, string | null, string | undefined]>) out.set(id, { region, category, body: body ?? '' });
     return out;
   }
 
   /** The bodies of events by row id, each once (an event with many units would otherwise repeat per movement). */
   async eventBodies(eventRowIds: readonly string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (let i = 0; i < eventRowIds.length; i += CHUNK) {
-      for (const e of await this.store.db.selectFrom('event').select(['id', 'body']).where('id', 'in', eventRowIds.slice(i, i + CHUNK)).execute()) {
-        out.set(e.id, e.body);
-      }
-    }
-    return out;
+    return new Map([...(await this.eventsOf(eventRowIds, true, this.readerFor(eventRowIds.length))).entries()].map(([id, e]) => [id, e.body]));
   }
 }

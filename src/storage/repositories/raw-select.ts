@@ -72,6 +72,12 @@ export async function offloadedRows(store: Store, text: string, values: readonly
   return preparedRows(store, text, values);
 }
 
+/** {@link offloadedRows} giving each row's first value, as {@link preparedValues} does. */
+export async function offloadedValues(store: Store, text: string, values: readonly unknown[]): Promise<unknown[]> {
+  if (store.sqlite && store.sqliteReader && !store.sqlite.inTransaction) return store.sqliteReader.values(text, values);
+  return preparedValues(store, text, values);
+}
+
 /** {@link preparedRows} with rows as objects keyed by column name, as Kysely's `selectAll` gives them. */
 export async function preparedObjects<T>(store: Store, text: string, values: readonly unknown[]): Promise<T[]> {
   if (store.sqlite) return rawStatement(store.sqlite, text, 'objects').all(...values) as T[];

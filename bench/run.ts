@@ -6,19 +6,21 @@
 import { parseArgs } from 'node:util';
 import type { StoreDialect } from '../src/storage/open-database.ts';
 import { captureBenchmark } from './capture.ts';
+import { recallLoadBenchmark } from './recall-load.ts';
 import { resolveBenchmark } from './resolve.ts';
 import { traceBenchmark } from './trace.ts';
 import type { Benchmark, BenchOptions } from './support/options.ts';
 
 /** Every benchmark, in the order they run; add bench/trace.ts, bench/resolve.ts … here. */
-const BENCHMARKS: Benchmark[] = [captureBenchmark, traceBenchmark, resolveBenchmark];
+const BENCHMARKS: Benchmark[] = [captureBenchmark, traceBenchmark, resolveBenchmark, recallLoadBenchmark];
 
 const USAGE = `usage: npm run bench -- [options]
   --only <names>     comma-separated benchmarks to run (${BENCHMARKS.map((b) => b.name).join(', ')}; default all)
   --stores <list>    sqlite,postgres (default both; PostgreSQL at SUYUAN_TEST_PG_URL or root@127.0.0.1:5432)
   --events <n>       events to capture / demo events to trace over (default 100000; the trace targets are for 1M and 10M)
   --units <n>        serialised units in the resolver's store (resolve; default 1000000, built once and kept)
-  --quick            a small run to check the benchmarks work (5,000 events, a ~7 MB document; 20,000 units)
+  --quick            a small run to check the benchmarks work (5,000 events, a ~7 MB document; 20,000 units;
+                     a recall of 10,001 units)
   --profile          CPU-profile the server (capture: while it captures; resolve: while it serves linksets, then scan pages)
                      and print where its time goes
 `;

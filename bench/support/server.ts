@@ -22,6 +22,8 @@ export interface BenchServer {
   memory(): { rss: number; peak: number };
   /** Registers a party through the admin API and returns an API key with the capture scope. */
   partyKey(): Promise<string>;
+  /** Registers a city-wide regulator of `department` through the admin API and returns an API key with the query scope. */
+  regulatorKey(department: string): Promise<string>;
   /** Stops the server (SIGTERM, as an operator would) and drops the store. */
   stop(): Promise<void>;
 }
@@ -83,6 +85,13 @@ export async function startBenchServer(dialect: StoreDialect, options: StartOpti
         region: '441302',
       });
       const key = await jsonRequest(url, 'POST', `/api/v1/admin/parties/${party.id}/keys`, { scopes: ['capture', 'query'] });
+      return key.key as string;
+    },
+    async regulatorKey(department: string) {
+      const party = await jsonRequest(url, 'POST', '/api/v1/admin/parties', {
+        uscc: uscc(`11441300${String(port).padStart(8, '0')}Y`), name: '基准测试监管部门', kind: 'regulator', region: '441300', department, regions: ['441300'],
+      });
+      const key = await jsonRequest(url, 'POST', `/api/v1/admin/parties/${party.id}/keys`, { scopes: ['query'] });
       return key.key as string;
     },
     async stop() {

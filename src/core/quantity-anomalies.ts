@@ -1,4 +1,5 @@
 import { invalid } from '../domain/errors.ts';
+import { nextTurn } from '../domain/turns.ts';
 import { movesQuantity, QUANTITY_EDGE_KINDS, replayQuantities, type Movement } from '../domain/trace/quantity-ledger.ts';
 import type { QuantityAnomalyTable } from '../storage/database.ts';
 import type { Insertable } from 'kysely';
@@ -45,7 +46,7 @@ export async function scanQuantityAnomalies(deps: Deps, options: { maxLeaves?: n
     scannedThrough = to;
     // SQLite's reads never give the event loop a turn: without this a backlog of a million leaves held the server
     // for minutes. Between steps, requests waiting are answered.
-    if (scannedThrough < stop) await new Promise((resolve) => setImmediate(resolve));
+    if (scannedThrough < stop) await nextTurn();
   }
   return { scannedThrough, treeSize, units, found };
 }

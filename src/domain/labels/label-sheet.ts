@@ -5,6 +5,7 @@
  * cannot draw Chinese, so PDF text is kept to printable ASCII: product names and certificate-type names in English.
  */
 import type { PDFFont, PDFPage } from 'pdf-lib';
+import { nextTurn } from '../turns.ts';
 import { markStyle, rgbOf } from './certification-mark.ts';
 import type { LabelContent, LabelMark } from './label-content.ts';
 import { symbolSvg } from './symbol.ts';
@@ -63,7 +64,7 @@ export async function renderLabelSheet(labels: readonly LabelContent[], options:
   let page: PDFPage | undefined;
   for (const [i, label] of labels.entries()) {
     // Encoding a symbol takes bwip-js about 10 ms: let other work run between labels rather than block for seconds.
-    if (i > 0 && i % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (i > 0 && i % 8 === 0) await nextTurn();
     const slot = i % LABELS_PER_PAGE;
     if (slot === 0) page = doc.addPage([PAGE_W, PAGE_H]);
     const col = slot % COLS;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { PDFDocument } from 'pdf-lib';
-import { BIN } from '../support/server-process.ts';
+import { BIN, launcherFlags } from '../support/server-process.ts';
 import { createTestStore, testDialects, type TestStoreTarget } from '../support/stores.ts';
 
 // `suyuan labels` (issue 4 §4) on the demo's dairy chain, on every store.
@@ -24,7 +24,7 @@ function suyuan(args: string[], target: TestStoreTarget) {
   const store = ['--data', target.dataDir, ...(target.databaseUrl ? ['--database-url', target.databaseUrl] : [])];
   const env: NodeJS.ProcessEnv = { ...process.env, SUYUAN_PUBLIC_URL: ORIGIN };
   delete env.DATABASE_URL;
-  const r = spawnSync(process.execPath, [BIN, ...args, ...store], { encoding: 'utf8', env, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [...launcherFlags(), BIN, ...args, ...store], { encoding: 'utf8', env, timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

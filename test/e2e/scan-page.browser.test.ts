@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { DEMO_PARTIES, withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
 import { PRODUCT_LINES, type DepartmentId } from '../../src/domain/directory/product-directory.ts';
-import { BIN, startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { BIN, launcherFlags, startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { createTestStore, testDialects, type TestStoreTarget } from '../support/stores.ts';
 
 // Issue 4 §5: a real Chromium (Debian's package, driven by playwright-core) on the public scan page, served by a real
@@ -62,7 +62,7 @@ async function loadDemoThroughCli(target: TestStoreTarget): Promise<Record<strin
   const env = { ...process.env };
   delete env.DATABASE_URL;
   const store = ['--data', target.dataDir, ...(target.databaseUrl ? ['--database-url', target.databaseUrl] : [])];
-  const { stdout } = await run(process.execPath, [BIN, 'demo', ...store], { env, encoding: 'utf8', timeout: 120_000 });
+  const { stdout } = await run(process.execPath, [...launcherFlags(), BIN, 'demo', ...store], { env, encoding: 'utf8', timeout: 120_000 });
   const demo = JSON.parse(stdout) as { loaded: boolean; keys: Array<{ name: string; key: string; partyId: string }> };
   assert.equal(demo.loaded, true, 'the demo loads into the fresh store');
   return Object.fromEntries(demo.keys.map((k) => [k.name, k]));

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { BIN } from '../support/server-process.ts';
+import { BIN, launcherFlags } from '../support/server-process.ts';
 import { createTestStore, testDialects, type TestStoreTarget } from '../support/stores.ts';
 
 // `suyuan trace <code>` (issue 3 §2) on the demo's pork and dairy chains, on every store.
@@ -10,7 +10,7 @@ function suyuan(args: string[], target: TestStoreTarget) {
   const store = ['--data', target.dataDir, ...(target.databaseUrl ? ['--database-url', target.databaseUrl] : [])];
   const env = { ...process.env };
   delete env.DATABASE_URL;
-  const r = spawnSync(process.execPath, [BIN, ...args, ...store], { encoding: 'utf8', env, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [...launcherFlags(), BIN, ...args, ...store], { encoding: 'utf8', env, timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

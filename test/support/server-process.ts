@@ -39,7 +39,8 @@ export async function startServerProcess(target: TestStoreTarget, adminKey: stri
   const env: NodeJS.ProcessEnv = { ...process.env, SUYUAN_ADMIN_KEY: adminKey, SUYUAN_LOG_LEVEL: 'error', ...extraEnv };
   delete env.DATABASE_URL;
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', target.dataDir, '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Under the launcher's own node flags (its heap cap), as users run it: a test then meets the memory a user's server has.
+  const child = spawn(process.execPath, [...launcherFlags(), BIN, 'serve', '--data', target.dataDir, '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

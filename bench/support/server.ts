@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launcherFlags } from '../../test/support/server-process.ts';
+import { freePort, launcherFlags } from '../../test/support/server-process.ts';
 import { createTestStore, type TestStoreTarget } from '../../test/support/stores.ts';
 import { uscc } from '../../src/core/demo/huizhou-chains.ts';
 import type { StoreDialect } from '../../src/storage/open-database.ts';
@@ -77,23 +76,10 @@ export async function startBenchServer(dialect: StoreDialect, options: StartOpti
     dialect,
     target,
     memory: () => readMemory(child.pid!),
-    async partyKey() {
-      const party = await jsonRequest(url, 'POST', '/api/v1/admin/parties', {
-        uscc: uscc(`91441300${String(port).padStart(8, '0')}X`),
-        name: '基准测试企业',
-        kind: 'producer',
-        region: '441302',
-      });
-      const key = await jsonRequest(url, 'POST', `/api/v1/admin/parties/${party.id}/keys`, { scopes: ['capture', 'query'] });
-      return key.key as string;
-    },
-    async regulatorKey(department: string) {
-      const party = await jsonRequest(url, 'POST', '/api/v1/admin/parties', {
-        uscc: uscc(`11441300${String(port).padStart(8, '0')}Y`), name: '基准测试监管部门', kind: 'regulator', region: '441300', department, regions: ['441300'],
-      });
-      const key = await jsonRequest(url, 'POST', `/api/v1/admin/parties/${party.id}/keys`, { scopes: ['query'] });
-      return key.key as string;
-    },
+    partyKey: () =>
+      keyOfNewParty(url, { uscc: uscc(`91441300${String(port).padStart(8, '0')}X`), name: '基准测试企业', kind: 'producer', region: '441302' }, ['capture', 'query']),
+    regulatorKey: (department: string) =>
+      keyOfNewParty(url, { uscc: uscc(`11441300${String(port).padStart(8, '0')}Y`), name: '基准测试监管部门', kind: 'regulator', region: '441300', department, regions: ['441300'] }, ['query']),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -107,17 +93,6 @@ export async function startBenchServer(dialect: StoreDialect, options: StartOpti
   };
 }
 
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForListening(child: ChildProcess, url: string, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -145,6 +120,13 @@ function readMemory(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** Registers a party through the admin API and returns a new API key of it with `scopes`. */
+async function keyOfNewParty(url: string, party: Record<string, unknown>, scopes: string[]): Promise<string> {
+  const { id } = await jsonRequest(url, 'POST', '/api/v1/admin/parties', party);
+  const key = await jsonRequest(url, 'POST', `/api/v1/admin/parties/${id}/keys`, { scopes });
+  return key.key as string;
 }
 
 async function jsonRequest(url: string, method: string, pathname: string, body: unknown): Promise<Record<string, unknown>> {

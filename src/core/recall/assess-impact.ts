@@ -26,7 +26,7 @@ export interface RecallImpact {
 const FORWARD = ['transformed_into', 'packed', 'in_lot', 'associated'];
 const NODE_CAP = 1_000_000;
 /** Units replayed between turns of the event loop (see nextTurn). */
-export const UNITS_PER_TURN = 2_000;
+const UNITS_PER_TURN = 2_000;
 
 /**
  * Walks the lineage graph frontier by frontier: first down into what recalled containers hold (a recalled pallet

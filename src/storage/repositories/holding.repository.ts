@@ -164,7 +164,6 @@ export class HoldingRepository {
       intoRows.add(row);
       push(r.to_node, row);
     }
-    for (const r of into) eventIds.add(r[4] as string);
     const events = await this.eventsOf([...eventIds], withBody, readRows);
 
     const out: UnitMovement[] = [];

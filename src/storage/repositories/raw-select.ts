@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
+import type { SqliteReader } from '../sqlite-reader.ts';
 
 /** The reference tables read by a unique key, and those keys. */
 export type KeyedTable = 'party' | 'product' | 'site';
@@ -68,14 +69,17 @@ export async function preparedRows(store: Store, text: string, values: readonly 
  * stays on the main connection. On PostgreSQL it is preparedRows: the pool already gives it a connection of its own.
  */
 export async function offloadedRows(store: Store, text: string, values: readonly unknown[]): Promise<unknown[][]> {
-  if (store.sqlite && store.sqliteReader && !store.sqlite.inTransaction) return store.sqliteReader.rows(text, values);
-  return preparedRows(store, text, values);
+  return workerFor(store)?.rows(text, values) ?? preparedRows(store, text, values);
 }
 
 /** {@link offloadedRows} giving each row's first value, as {@link preparedValues} does. */
 export async function offloadedValues(store: Store, text: string, values: readonly unknown[]): Promise<unknown[]> {
-  if (store.sqlite && store.sqliteReader && !store.sqlite.inTransaction) return store.sqliteReader.values(text, values);
-  return preparedValues(store, text, values);
+  return workerFor(store)?.values(text, values) ?? preparedValues(store, text, values);
+}
+
+/** SQLite's worker connection when a read may go there: outside a transaction (see offloadedRows). */
+function workerFor(store: Store): SqliteReader | undefined {
+  return store.sqlite && !store.sqlite.inTransaction ? store.sqliteReader : undefined;
 }
 
 /** {@link preparedRows} with rows as objects keyed by column name, as Kysely's `selectAll` gives them. */

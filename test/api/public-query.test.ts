@@ -62,10 +62,18 @@ for (const dialect of testDialects()) {
       assert.match(section(res.body, 'verification'), /首次查询/);
       assert.match(String(res.headers.link), /rel="linkset"; type="application\/linkset\+json"/);
       const again = await get(CARTON);
-      assert.match(section(again.body, 'verification'), /已被查询 2 次/);
-      const english = await get(`${CARTON}?lang=en`);
+      assert.match(section(again.body, 'verification'), /已被查询 2 次/, 'another phone, with no cookie, is another scan');
+      const seen = String(res.headers['set-cookie']).split(';')[0]!;
+      assert.match(seen, /^sy_seen=[A-Za-z0-9_-]{8}$/, 'the first view marks the code as seen in the browser');
+      const reload = await get(CARTON, { ...PHONE, cookie: seen });
+      assert.match(section(reload.body, 'verification'), /已被查询 2 次/, 'the first phone coming back is not another scan');
+      const english = await get(`${CARTON}?lang=en`, { ...PHONE, cookie: seen });
       assert.match(english.body, /Chain of custody/);
       assert.match(english.body, /<html lang="en">/);
+      assert.match(section(english.body, 'verification'), /Scanned 2 times/, 'nor is its switch to English');
+      assert.equal((await t.deps.scans.findTally(CARTON_URI))!.scans, 2);
+      assert.equal((await get(CARTON, { 'user-agent': 'Googlebot/2.1', accept: 'text/html' })).headers['set-cookie'], undefined, 'a bot is not counted and gets no cookie');
+      assert.equal((await t.inject({ method: 'HEAD', url: CARTON, headers: PHONE })).headers['set-cookie'], undefined);
     });
 
     test('the pork lot page shows its inspections and an expired warning', async () => {
@@ -143,6 +151,9 @@ for (const dialect of testDialects()) {
       assert.equal(json.json().product.name, '绿野纯牛奶 250mL');
       const next = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), app);
       assert.equal(next.json().scans.count, json.json().scans.count + 1, 'an app lookup counts as a scan');
+      const appSeen = String(next.headers['set-cookie']).split(';')[0]!;
+      const kept = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), { ...app, cookie: appSeen });
+      assert.equal(kept.json().scans.count, next.json().scans.count, 'an app that keeps the cookie is counted once');
       const recall = await get(`${CARTON}?linkType=https://gs1.org/voc/recallStatus`);
       assert.equal(recall.statusCode, 307);
       assert.match(String(recall.headers.location), /\/api\/v1\/public\/recall-status\?code=/);
@@ -355,6 +366,9 @@ for (const dialect of testDialects()) {
       const bot = await get(code, { 'user-agent': 'Googlebot/2.1', accept: 'text/html' });
       assert.equal(bot.statusCode, 200);
       assert.equal((await t.deps.scans.findTally(`https://id.gs1.org${code}`))!.scans, 2, 'bots are not counted');
+      const byApp = await get(`/api/v1/public/scan?code=${encodeURIComponent(`https://id.gs1.org${code}`)}&region=999999`, { accept: 'application/json', 'user-agent': 'SuyuanApp/1.0' });
+      assert.equal(byApp.statusCode, 200, byApp.body);
+      assert.equal((await t.deps.scans.listScans(`https://id.gs1.org${code}`, 1))[0]!.region, null, 'a district that does not exist is not kept');
     });
 
     test('a blacklisted producer and a recalled carton are warned about on the page', async () => {

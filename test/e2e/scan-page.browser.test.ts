@@ -147,8 +147,16 @@ for (const dialect of testDialects()) {
       await shot(page, 'scan-page');
 
       await page.reload();
-      assert.equal(await text(page, '#scan-count'), '已被查询 2 次');
+      assert.equal(await text(page, '#scan-count'), '首次查询', 'the same phone reloading is not another scan');
       await page.close();
+      const otherPhone = await browser!.newContext(PHONE);
+      try {
+        const other = await otherPhone.newPage();
+        await other.goto(`${server!.url}${CARTON_PATH}`);
+        assert.equal(await text(other, '#scan-count'), '已被查询 2 次', 'another phone is');
+      } finally {
+        await otherPhone.close();
+      }
     });
 
     test('the English switch shows English headings and steps, on the same code', async () => {

@@ -10,7 +10,7 @@ import { listBlacklist, listNotices } from '../../core/public/notices.ts';
 import { proveChain } from '../../core/public/prove-chain.ts';
 import { findRegistration, keptRegistration, resolveCode, RESOLVER_PRIMARY_KEYS, type Registration, type ResolvedCode } from '../../core/public/resolve-code.ts';
 import { viewScan } from '../../core/public/view-scan.ts';
-import { regionNames } from '../../core/public/view-scan.ts';
+import { scanToRecord } from '../scan-visits.ts';
 import { langOf, t, type Lang } from '../presenters/i18n.ts';
 import {
   renderComplaintLookup, renderComplaintPage, renderHomePage, renderMessagePage, renderNoticesPage, renderProofPage, renderScanPage,
@@ -26,16 +26,6 @@ const CORS_FLAT = Object.entries(CORS_HEADERS).flat();
 const hidden = { hide: true };
 /** Complaints from one address: enough for a person, too few for a flood (shared with the JSON route). */
 export const COMPLAINT_RATE_LIMIT = { max: 10, windowMs: 10 * 60_000 };
-
-/** What kind of client is scanning, without keeping anything personal (issue 4 §3). */
-export function clientClassOf(userAgent: string | undefined, wantsJson: boolean): string | null {
-  const ua = userAgent ?? '';
-  if (/bot|spider|crawl|curl|wget|python-requests|headless|preview/i.test(ua)) return null;
-  if (/MicroMessenger/i.test(ua)) return 'wechat';
-  if (/AlipayClient/i.test(ua)) return 'alipay';
-  if (wantsJson) return 'app';
-  return /Mobile|Android|iPhone/i.test(ua) ? 'mobile-browser' : 'browser';
-}
 
 /**
  * The GS1 Digital Link resolver at the root path, the scan page and the other public pages (issue 4 §1–3).
@@ -164,9 +154,8 @@ export async function resolverRoutes(app: FastifyInstance, opts: { deps: Deps })
       const link = (wanted && links[wanted]) || links['gs1:defaultLink']!;
       return reply.redirect(link.href, 307);
     }
-    const record = request.method === 'GET' ? clientClassOf(request.headers['user-agent'], false) : null;
-    const region = typeof query.region === 'string' && /^\d{6}$/.test(query.region) && regionNames(query.region) ? query.region : null;
-    const view = await viewScan(deps, code, { product: registration.product, ...(record ? { record: { region, clientClass: record } } : {}) });
+    const record = scanToRecord(request, reply, code.unit, query.region, false);
+    const view = await viewScan(deps, code, { product: registration.product, ...(record ? { record } : {}) });
     const pageQuery: Record<string, string> = {};
     for (const [k, v] of Object.entries(query)) if (k !== 'lang' && k !== 'region' && typeof v === 'string') pageQuery[k] = v;
     return reply.header('cache-control', 'no-store').type(HTML).send(renderScanPage(lang, view, path, pageQuery));

@@ -12,7 +12,8 @@ import {
   AttachCertificateBody, BlacklistBody, CertificateResponse, BlacklistResponse, ComplaintResponse, ComplaintStatusResponse, FileComplaintBody, NoticeResponse,
   PublicProofResponse, PublishNoticeBody, RecallStatusResponse, ScanViewResponse,
 } from '../../../../contracts/public.ts';
-import { clientClassOf, COMPLAINT_RATE_LIMIT } from '../../resolver.ts';
+import { COMPLAINT_RATE_LIMIT } from '../../resolver.ts';
+import { scanToRecord } from '../../../scan-visits.ts';
 
 const CodeQuery = Type.Object({ code: Type.String({ minLength: 1, description: 'any supported code' }) });
 
@@ -27,10 +28,11 @@ export async function publicParticipationRoutes(app: FastifyInstance, opts: { de
       querystring: Type.Object({ code: Type.String({ minLength: 1 }), region: Type.Optional(Type.String({ pattern: '^\\d{6}$' })) }),
       response: { 200: ScanViewResponse, ...errorResponses(400) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const q = request.query as { code: string; region?: string };
-    const clientClass = clientClassOf(request.headers['user-agent'], true);
-    return viewScan(deps, resolveCode(q.code), clientClass ? { record: { region: q.region ?? null, clientClass } } : {});
+    const code = resolveCode(q.code);
+    const record = scanToRecord(request, reply, code.unit, q.region, true);
+    return viewScan(deps, code, record ? { record } : {});
   });
 
   app.get('/public/recall-status', {

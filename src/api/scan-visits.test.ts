@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SEEN_COOKIE, visitOf } from './scan-visits.ts';
+
+const cookieOf = (setCookie: string) => setCookie.split(';')[0]!;
+const tagsOf = (setCookie: string) => cookieOf(setCookie).slice(SEEN_COOKIE.length + 1).split('.');
+
+test('a first view is counted and marks the unit as seen; the same browser coming back is not counted', () => {
+  const first = visitOf(undefined, 'https://id.gs1.org/01/06970123200011/21/A1', false);
+  assert.equal(first.repeat, false);
+  assert.match(first.setCookie, /^sy_seen=[A-Za-z0-9_-]{8}; Path=\/; Max-Age=31536000; SameSite=Lax; HttpOnly$/);
+  const again = visitOf(`lang=en; ${cookieOf(first.setCookie)}`, 'https://id.gs1.org/01/06970123200011/21/A1', false);
+  assert.equal(again.repeat, true);
+  assert.equal(again.setCookie, first.setCookie, 'a repeat view keeps one tag for the unit');
+  const other = visitOf(cookieOf(first.setCookie), 'https://id.gs1.org/01/06970123200011/21/A2', true);
+  assert.equal(other.repeat, false, 'another unit is a new scan');
+  assert.equal(tagsOf(other.setCookie).length, 2);
+  assert.match(other.setCookie, /; Secure$/, 'over https the cookie is marked Secure');
+});
+
+test('the cookie keeps the 40 most recently viewed units, and a repeat view moves its unit to the newest end', () => {
+  let cookie = '';
+  for (let i = 0; i < 45; i++) cookie = cookieOf(visitOf(cookie, `unit-${i}`, false).setCookie);
+  assert.equal(tagsOf(cookie).length, 40);
+  assert.equal(visitOf(cookie, 'unit-0', false).repeat, false, 'the oldest fell out');
+  const touched = cookieOf(visitOf(cookie, 'unit-5', false).setCookie);
+  assert.equal(visitOf(cookie, 'unit-5', false).repeat, true);
+  let later = touched;
+  for (let i = 100; i < 139; i++) later = cookieOf(visitOf(later, `unit-${i}`, false).setCookie);
+  assert.equal(visitOf(later, 'unit-5', false).repeat, true, 'the unit viewed again was kept as the newest');
+  assert.equal(visitOf(later, 'unit-6', false).repeat, false);
+});
+
+test('anything in the cookie that is not a well-formed tag is ignored, and other cookies are left alone', () => {
+  const tagged = tagsOf(visitOf(undefined, 'u', false).setCookie)[0]!;
+  const visit = visitOf(`${SEEN_COOKIE}=<script>.${tagged}.${'x'.repeat(500)}; other=1`, 'v', false);
+  assert.deepEqual(tagsOf(visit.setCookie).length, 2);
+  assert.ok(tagsOf(visit.setCookie).includes(tagged));
+  assert.doesNotMatch(visit.setCookie, /script|xxxx|other/);
+  assert.equal(visitOf(`not${SEEN_COOKIE}=${tagged}`, 'u', false).repeat, false, 'only the cookie of that name counts');
+});

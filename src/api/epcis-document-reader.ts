@@ -1,4 +1,8 @@
-import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import { DomainError } from '../domain/errors.ts';
 import type { CaptureSource } from '../core/capture-events.ts';
 import { EpcisDocumentSplitter } from './epcis-document-splitter.ts';
@@ -40,6 +44,61 @@ export async function readSingleEvent(body: Readable, maxBytes: number): Promise
   }
   const e = event as Json;
   return { envelope: () => e, context: () => e['@context'], events: [e] };
+}
+
+/** Bodies up to this size are held in memory while they arrive; a larger one goes to a temporary file. */
+const IN_MEMORY_BYTES = 1 << 20;
+
+/** A request body read to its end, from memory or a temporary file, to be read again at the server's own pace. */
+export interface SpooledBody {
+  readonly bytes: number;
+  stream(): Readable;
+  /** Removes the temporary file, if there is one. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Reads the whole body before any capture work starts. A capture holds the store's one write transaction while it
+ * stores events, and on SQLite every read that goes through Kysely waits for it; reading the body first keeps that
+ * wait to the server's own work, never to how slowly a client sends (a phone on a weak signal, or one that stalls on
+ * purpose). Memory stays bounded: past {@link IN_MEMORY_BYTES} the body goes to a file in the system's temp folder.
+ * @throws invalid `capture_file_too_large`
+ */
+export async function spoolBody(body: Readable, contentLength: number | undefined, maxBytes: number): Promise<SpooledBody> {
+  if (contentLength !== undefined && contentLength > maxBytes) throw tooLarge(maxBytes);
+  const held: Buffer[] = [];
+  let bytes = 0;
+  let dir: string | undefined;
+  const dispose = async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  };
+  let file: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    for await (const chunk of limitBytes(body, maxBytes)) {
+      bytes += chunk.length;
+      if (!file && bytes <= IN_MEMORY_BYTES) {
+        held.push(chunk);
+        continue;
+      }
+      if (!file) {
+        dir = await mkdtemp(path.join(tmpdir(), 'suyuan-capture-'));
+        file = await open(path.join(dir, 'body'), 'w');
+        for (const h of held.splice(0)) await file.write(h);
+      }
+      await file.write(chunk);
+    }
+  } catch (err) {
+    await file?.close();
+    await dispose();
+    throw err;
+  }
+  await file?.close();
+  const spooledPath = dir && path.join(dir, 'body');
+  return {
+    bytes,
+    stream: () => (spooledPath ? createReadStream(spooledPath, { highWaterMark: 256 * 1024 }) : Readable.from(held)),
+    dispose,
+  };
 }
 
 async function* limitBytes(stream: Readable, maxBytes: number): AsyncGenerator<Buffer> {

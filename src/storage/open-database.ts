@@ -27,6 +27,11 @@ export interface Store {
   readonly sqlite?: BetterSqlite3.Database;
   /** Present on SQLite: a read-only connection in a worker thread, for large reads beside the main connection's work. */
   readonly sqliteReader?: SqliteReader;
+  /**
+   * Present on SQLite: a read-only connection on this thread (opened on first use) that sees only what is committed,
+   * for raw reads made while another flow's transaction is open on the main connection (see connection-owner.ts).
+   */
+  readonly committedView?: () => BetterSqlite3.Database;
   /** Present on PostgreSQL: the pool Kysely also uses. */
   readonly pool?: pg.Pool;
   /** Human description without secrets, e.g. "SQLite ./data/suyuan.db". */
@@ -104,14 +109,27 @@ function openSqlite(dataDir: string): Store {
   sqlite.pragma('journal_size_limit = 134217728');
   const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: withStatementCache(sqlite) }) });
   const sqliteReader = new SqliteReader(file);
+  let committed: BetterSqlite3.Database | undefined;
+  const committedView = () => {
+    if (!committed) {
+      committed = new BetterSqlite3(file, { readonly: true });
+      committed.pragma('busy_timeout = 5000');
+      // It reads the pages the main connection reads, from the same OS page cache: a smaller cache of its own will do.
+      committed.pragma('cache_size = -16384');
+      committed.pragma('case_sensitive_like = ON');
+    }
+    return committed;
+  };
   return {
     db,
     dialect: 'sqlite',
     sqlite,
     sqliteReader,
+    committedView,
     description: `SQLite ${file}`,
     async close() {
       await sqliteReader.close();
+      committed?.close();
       await db.destroy();
     },
   };

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { inRegulatorScope, likePrefix } from './regulator-scope.ts';
 import type { Store } from '../open-database.ts';
@@ -6,6 +7,7 @@ import type { LineageEdge } from '../../domain/trace/lineage-edge.ts';
 import { appendLedgerPostgres, appendLedgerSqlite, type LedgerEntry } from './ledger.repository.ts';
 import { oneOf } from './one-of.ts';
 import { preparedRows } from './raw-select.ts';
+import { asTransactionOwner, readConnection } from '../connection-owner.ts';
 
 export type EventRow = Selectable<EventTable>;
 export type CaptureJobRow = Selectable<CaptureJobTable>;
@@ -103,9 +105,13 @@ export class EventRepository {
 
   constructor(private readonly store: Store) {}
 
-  /** Opens one transaction for a capture: batches of events go in as they are checked; finish() commits with the job and audit rows, abort() leaves nothing behind. */
-  async openCaptureWriter(): Promise<CaptureWriter> {
-    return this.store.sqlite ? this.openSqliteWriter() : this.openPostgresWriter();
+  /**
+   * Runs a capture in one transaction: batches of events go in as they are checked; finish() commits with the job and
+   * audit rows, abort() leaves nothing behind. `work` runs as the transaction's owner (connection-owner.ts): its own
+   * raw reads see its writes, while other requests' raw reads see only what is committed.
+   */
+  async withCaptureWriter<T>(work: (writer: CaptureWriter) => Promise<T>): Promise<T> {
+    return asTransactionOwner(this.store, async () => work(await (this.store.sqlite ? this.openSqliteWriter() : this.openPostgresWriter())));
   }
 
   private async openSqliteWriter(): Promise<CaptureWriter> {
@@ -319,7 +325,7 @@ export class EventRepository {
       const chunk = containers.slice(i, i + 500);
       let rows: Array<{ value: string; category: string }>;
       if (this.store.sqlite) {
-        rows = this.store.sqlite
+        rows = readConnection(this.store as Store & { sqlite: BetterSqlite3.Database })
           .prepare(`SELECT r.value, e.category FROM event_ref r JOIN event e ON e.id = r.event_id
                     WHERE r.role = 'parent' AND r.value IN (${chunk.map(() => '?').join(', ')}) AND e.category IS NOT NULL`)
           .all(...chunk) as Array<{ value: string; category: string }>;

@@ -2,7 +2,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { leafHash, MerkleFrontier, type SubtreeNode } from '../../domain/ledger/merkle.ts';
 import type { Store } from '../open-database.ts';
-import { inSet, preparedRows, setParameter } from './raw-select.ts';
+import { inSet, preparedRows, rawStatement, setParameter } from './raw-select.ts';
+import { readConnection } from '../connection-owner.ts';
 
 /** An event to append to the ledger: its row id and its CBV 2.0 hash ID (the leaf). */
 export interface LedgerEntry {
@@ -107,10 +108,12 @@ export class LedgerRepository {
     const leaves = new Map<number, Uint8Array>();
     const stored = new Map<string, Uint8Array>();
     if (this.store.sqlite) {
-      const stmts = (this.sqliteStatements ??= {
-        leaves: this.store.sqlite.prepare('SELECT idx, hash_id FROM ledger_leaf WHERE idx IN (SELECT value FROM json_each(?))'),
-        nodes: this.store.sqlite.prepare("SELECT n.level, n.idx, n.hash FROM json_each(?) AS k JOIN ledger_node AS n ON n.level = k.value ->> 0 AND n.idx = k.value ->> 1"),
-      });
+      // The committed view when another flow's capture is open: its leaves are not the ledger's until it commits.
+      const connection = readConnection(this.store as Store & { sqlite: BetterSqlite3.Database });
+      const stmts = {
+        leaves: rawStatement(connection, 'SELECT idx, hash_id FROM ledger_leaf WHERE idx IN (SELECT value FROM json_each(?))', 'objects'),
+        nodes: rawStatement(connection, "SELECT n.level, n.idx, n.hash FROM json_each(?) AS k JOIN ledger_node AS n ON n.level = k.value ->> 0 AND n.idx = k.value ->> 1", 'objects'),
+      };
       if (leafIdx.length) for (const r of stmts.leaves.all(JSON.stringify(leafIdx)) as Array<{ idx: number; hash_id: string }>) leaves.set(Number(r.idx), leafHash(r.hash_id));
       if (inner.length) {
         for (const r of stmts.nodes.all(JSON.stringify(inner.map((n) => [n.level, n.index]))) as Array<{ level: number; idx: number; hash: Uint8Array }>) {
@@ -138,5 +141,4 @@ export class LedgerRepository {
     });
   }
 
-  private sqliteStatements?: { leaves: BetterSqlite3.Statement; nodes: BetterSqlite3.Statement };
 }

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
 import type { SqliteReader } from '../sqlite-reader.ts';
+import { ownsOpenTransaction, readConnection } from '../connection-owner.ts';
+
+type SqliteStore = Store & { sqlite: BetterSqlite3.Database };
 
 /** The reference tables read by a unique key, and those keys. */
 export type KeyedTable = 'party' | 'product' | 'site';
@@ -44,7 +47,7 @@ export function rawStatement(sqlite: BetterSqlite3.Database, text: string, form:
  */
 export async function preparedValues(store: Store, text: string, values: readonly unknown[]): Promise<unknown[]> {
   if (!store.sqlite) return (await preparedRows(store, text, values)).map((r) => r[0]);
-  return rawStatement(store.sqlite, text, 'pluck').all(...values);
+  return rawStatement(readConnection(store as SqliteStore), text, 'pluck').all(...values);
 }
 
 const statementNames = new Map<string, string>();
@@ -57,16 +60,17 @@ const statementNames = new Map<string, string>();
  * The text is the dialect's own (`?` and json_each on SQLite, `$n` and arrays on PostgreSQL).
  */
 export async function preparedRows(store: Store, text: string, values: readonly unknown[]): Promise<unknown[][]> {
-  if (store.sqlite) return rawStatement(store.sqlite, text).all(...values) as unknown[][];
+  if (store.sqlite) return rawStatement(readConnection(store as SqliteStore), text).all(...values) as unknown[][];
   const result = await store.pool!.query<unknown[]>({ name: statementName(text), text, values: [...values], rowMode: 'array' });
   return result.rows;
 }
 
 /**
- * {@link preparedRows} for a large read that can run on another core while the caller goes on: on SQLite, outside a
- * transaction, it goes to the store's worker connection ({@link SqliteReader}), which sees what is committed — all
- * there is to see when no transaction is open; inside one (a capture's checks reading their own uncommitted edges) it
- * stays on the main connection. On PostgreSQL it is preparedRows: the pool already gives it a connection of its own.
+ * {@link preparedRows} for a large read that can run on another core while the caller goes on: on SQLite it goes to the
+ * store's worker connection ({@link SqliteReader}), which sees what is committed — all there is to see for any flow but
+ * that of an open transaction; the transaction's own flow (a capture's checks reading their own uncommitted edges)
+ * stays on the main connection (connection-owner.ts). On PostgreSQL it is preparedRows: the pool already gives it a
+ * connection of its own.
  */
 export async function offloadedRows(store: Store, text: string, values: readonly unknown[]): Promise<unknown[][]> {
   return workerFor(store)?.rows(text, values) ?? preparedRows(store, text, values);
@@ -77,14 +81,14 @@ export async function offloadedValues(store: Store, text: string, values: readon
   return workerFor(store)?.values(text, values) ?? preparedValues(store, text, values);
 }
 
-/** SQLite's worker connection when a read may go there: outside a transaction (see offloadedRows). */
+/** SQLite's worker connection when a read may go there: unless this flow's own transaction is open (see offloadedRows). */
 function workerFor(store: Store): SqliteReader | undefined {
-  return store.sqlite && !store.sqlite.inTransaction ? store.sqliteReader : undefined;
+  return store.sqlite && !ownsOpenTransaction(store.sqlite) ? store.sqliteReader : undefined;
 }
 
 /** {@link preparedRows} with rows as objects keyed by column name, as Kysely's `selectAll` gives them. */
 export async function preparedObjects<T>(store: Store, text: string, values: readonly unknown[]): Promise<T[]> {
-  if (store.sqlite) return rawStatement(store.sqlite, text, 'objects').all(...values) as T[];
+  if (store.sqlite) return rawStatement(readConnection(store as SqliteStore), text, 'objects').all(...values) as T[];
   return (await store.pool!.query({ name: statementName(text), text, values: [...values] })).rows as T[];
 }
 

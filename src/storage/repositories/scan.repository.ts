@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
+import { writeWhenFree } from '../connection-owner.ts';
 
 /** What is known of a code's scans. */
 export interface ScanTally {
@@ -30,7 +31,11 @@ export class ScanRepository {
 
   /** Appends the scan and returns the code's tally including it. */
   async recordScan(scan: ScanInput): Promise<ScanTally> {
-    if (this.store.sqlite) return (this.sqliteRecord ??= prepareSqliteRecord(this.store.sqlite))(scan);
+    if (this.store.sqlite) {
+      const record = (this.sqliteRecord ??= prepareSqliteRecord(this.store.sqlite));
+      // Not inside another request's open transaction: its rollback would take the scan with it.
+      return writeWhenFree(this.store as Store & { sqlite: BetterSqlite3.Database }, () => record(scan));
+    }
     const result = await this.store.pool!.query(
       `WITH logged AS (INSERT INTO scan (unit, at, region, client_class) VALUES ($1, $2, $3, $4))
        INSERT INTO scan_tally AS t (unit, scans, first_at, last_at, regions)

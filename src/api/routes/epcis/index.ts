@@ -10,7 +10,7 @@ import { kickAnomalyScan } from '../../../core/quantity-anomalies.ts';
 import type { Deps } from '../../../core/deps.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import { errorResponses } from '../../../contracts/common.ts';
-import { readCaptureDocument, readSingleEvent } from '../../epcis-document-reader.ts';
+import { readCaptureDocument, readSingleEvent, spoolBody } from '../../epcis-document-reader.ts';
 
 const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
 const JSON_TYPES = ['application/json', 'application/ld+json'];
@@ -55,9 +55,15 @@ export async function epcisRoutes(app: FastifyInstance, opts: { deps: Deps }): P
     async (request, reply) => {
       reply.headers(limits);
       const length = request.headers['content-length'] ? Number(request.headers['content-length']) : undefined;
-      const source = await readCaptureDocument(bodyStream(request.body), length, deps.config.captureFileSizeLimit);
-      const behaviour = request.headers['gs1-capture-error-behaviour'] === 'proceed' ? 'proceed' : 'rollback';
-      const result = await withCaptureLocation(reply, () => captureEvents(deps, request.actor, source, { errorBehaviour: behaviour }));
+      const body = await spoolBody(bodyStream(request.body), length, deps.config.captureFileSizeLimit);
+      let result: CaptureResult;
+      try {
+        const source = await readCaptureDocument(body.stream(), body.bytes, deps.config.captureFileSizeLimit);
+        const behaviour = request.headers['gs1-capture-error-behaviour'] === 'proceed' ? 'proceed' : 'rollback';
+        result = await withCaptureLocation(reply, () => captureEvents(deps, request.actor, source, { errorBehaviour: behaviour }));
+      } finally {
+        await body.dispose();
+      }
       if (result.storedCount > 0) scheduleAnomalyScan();
       reply.header('Location', `/epcis/capture/${result.captureId}`);
       return reply.status(202).send(captureReply(result));

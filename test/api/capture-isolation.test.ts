@@ -1,0 +1,129 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
+import { authenticate } from '../../src/core/authenticate.ts';
+import { captureEvents } from '../../src/core/capture-events.ts';
+import { testDialects } from '../support/stores.ts';
+import { demoApp, epcisDoc, type TestApp } from '../support/test-app.ts';
+
+// Issue 2 §3 and §6, issue 4 §2: a capture is all-or-nothing for everyone else too, and one firm's capture does not
+// hold the platform. A capture stores its events in one transaction as it checks them; what others may see of it, and
+// when they may go on, is what these tests pin down.
+
+const MILK_GTIN = `0${withCheckDigit('697012320001')}`;
+const WRONG_CHECK_DIGIT_GTIN = MILK_GTIN.slice(0, -1) + String((Number(MILK_GTIN.at(-1)) + 1) % 10);
+const PHONE = { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1', accept: 'text/html' };
+
+function commissioning(serial: string, gtin = MILK_GTIN) {
+  return {
+    type: 'ObjectEvent', eventTime: '2026-11-20T08:00:00+08:00', eventTimeZoneOffset: '+08:00', action: 'ADD',
+    epcList: [`https://id.gs1.org/01/${gtin}/21/${serial}`], bizStep: 'commissioning', disposition: 'active',
+  };
+}
+
+/** Fails when `promise` has not settled within `ms`: a request that waits on another client's upload would hang. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode!, body }));
+    }).on('error', reject);
+  });
+}
+
+for (const dialect of testDialects()) {
+  describe(`a capture in progress, seen by everyone else, on ${dialect}`, () => {
+    let t: TestApp;
+    let keys: Record<string, { key: string; partyId: string }>;
+    let port: number;
+    before(async () => {
+      ({ t, keys } = await demoApp(dialect));
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      port = (t.app.server.address() as AddressInfo).port;
+    });
+    after(async () => t?.close());
+
+    test('while a document is still arriving, scan pages and queries answer, and a rejected document leaves nothing', async () => {
+      const plant = keys['dairy-plant']!.key;
+      const events = Array.from({ length: 1_200 }, (_, i) => commissioning(`UPL${String(i).padStart(5, '0')}`));
+      events.push(commissioning('UPL-BAD', WRONG_CHECK_DIGIT_GTIN));
+      const body = Buffer.from(JSON.stringify(epcisDoc(events)));
+      const upload = http.request({
+        host: '127.0.0.1', port, path: '/epcis/capture', method: 'POST',
+        headers: { authorization: `Bearer ${plant}`, 'content-type': 'application/json', 'content-length': String(body.length) },
+      });
+      const reply = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        upload.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode!, body: text }));
+        }).on('error', reject);
+      });
+      // Most of the document, the first thousand events whole, then the client stalls, as a phone on a weak signal does.
+      upload.write(body.subarray(0, Math.floor(body.length * 0.9)));
+      await new Promise((r) => setTimeout(r, 300));
+
+      const unitPath = `/01/${MILK_GTIN}/21/UPL00001`;
+      const page = await within(get(port, unitPath, PHONE), 10_000, 'the scan page');
+      assert.equal(page.status, 200, page.body);
+      assert.doesNotMatch(page.body, /生产赋码/, 'the page shows nothing of a document not yet stored');
+      const query = await within(get(port, `/epcis/events?MATCH_epc=${encodeURIComponent(`https://id.gs1.org${unitPath}`)}`, { authorization: `Bearer ${plant}` }), 10_000, 'the EPCIS query');
+      assert.equal(query.status, 200, query.body);
+      assert.equal(JSON.parse(query.body).epcisBody.queryResults.resultsBody.eventList.length, 0);
+
+      upload.end(body.subarray(Math.floor(body.length * 0.9)));
+      const captured = await reply;
+      assert.equal(captured.status, 400, captured.body);
+      assert.match(captured.body, /nothing was stored/);
+      const afterwards = await get(port, unitPath, PHONE);
+      assert.doesNotMatch(afterwards.body, /生产赋码/);
+      assert.equal((await t.deps.scans.findTally(`https://id.gs1.org${unitPath}`))!.scans, 2, 'both views were counted');
+    });
+
+    test("a capture's uncommitted events stay out of other requests' reads, and a scan made meanwhile outlives its rollback", async () => {
+      const actor = await authenticate(t.deps, keys['dairy-plant']!.key);
+      let openGate!: () => void;
+      const gate = new Promise<void>((r) => (openGate = r));
+      let reachedGate!: () => void;
+      const reached = new Promise<void>((r) => (reachedGate = r));
+      // 800 good events (the first 250 are written as soon as three slices are in hand), a pause, then a bad one.
+      async function* events() {
+        for (let i = 0; i < 800; i++) yield commissioning(`ISO${String(i).padStart(5, '0')}`);
+        reachedGate();
+        await gate;
+        yield commissioning('ISO-BAD', WRONG_CHECK_DIGIT_GTIN);
+      }
+      const doc = epcisDoc([]);
+      const capture = captureEvents(t.deps, actor, { envelope: () => doc, context: () => doc['@context'], events: events() });
+      capture.catch(() => undefined);
+      await reached;
+      if (t.deps.store.sqlite) assert.ok(t.deps.store.sqlite.inTransaction, 'the capture holds its transaction open');
+
+      const unit = `https://id.gs1.org/01/${MILK_GTIN}/21/ISO00001`;
+      // The walks' raw reads (trace, scan page, recall) go this way; Kysely's queries wait for the capture's end instead.
+      assert.deepEqual(await t.deps.lineage.listEdgesTouching([unit]), [], 'no uncommitted edge is read');
+
+      let scanSettled = false;
+      const scan = t.deps.scans.recordScan({ unit, at: new Date().toISOString(), region: null, clientClass: 'mobile-browser' }).finally(() => (scanSettled = true));
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      if (t.deps.store.sqlite) assert.equal(scanSettled, false, 'on SQLite the scan waits for the capture to end rather than join it');
+
+      openGate();
+      await assert.rejects(capture, /capture was rejected and nothing was stored/);
+      assert.equal((await scan).scans, 1);
+      assert.equal((await t.deps.scans.findTally(unit))!.scans, 1, 'the scan is kept though the capture rolled back');
+      assert.deepEqual(await t.deps.lineage.listEdgesTouching([unit]), []);
+    });
+  });
+}

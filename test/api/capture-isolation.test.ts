@@ -113,6 +113,11 @@ for (const dialect of testDialects()) {
       const unit = `https://id.gs1.org/01/${MILK_GTIN}/21/ISO00001`;
       // The walks' raw reads (trace, scan page, recall) go this way; Kysely's queries wait for the capture's end instead.
       assert.deepEqual(await t.deps.lineage.listEdgesTouching([unit]), [], 'no uncommitted edge is read');
+      // A view that records no scan (a bot, or a phone that has seen the code before) reads only raw: it answers at once.
+      const repeatView = await within(t.inject({ method: 'GET', url: `/01/${MILK_GTIN}/21/ISO00001`, headers: { ...PHONE, 'user-agent': 'Googlebot/2.1' } }), 10_000, 'a repeat view');
+      assert.equal(repeatView.statusCode, 200, repeatView.body);
+      assert.doesNotMatch(repeatView.body, /生产赋码/, 'the page shows nothing of the open capture');
+      assert.match(repeatView.body, /绿野纯牛奶/, 'but does show the registered product');
 
       let scanSettled = false;
       const scan = t.deps.scans.recordScan({ unit, at: new Date().toISOString(), region: null, clientClass: 'mobile-browser' }).finally(() => (scanSettled = true));

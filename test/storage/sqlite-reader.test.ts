@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QUANTITY_EDGE_KINDS } from '../../src/domain/trace/quantity-ledger.ts';
 import { OFFLOADED_MOVEMENT_READ } from '../../src/storage/repositories/holding.repository.ts';
-import { offloadedRows } from '../../src/storage/repositories/raw-select.ts';
+import { offloadedRows, preparedRows } from '../../src/storage/repositories/raw-select.ts';
+import { asTransactionOwner } from '../../src/storage/connection-owner.ts';
 import { createTestApp, demoApp } from '../support/test-app.ts';
 import { testDialects } from '../support/stores.ts';
 
@@ -33,24 +34,40 @@ for (const dialect of testDialects()) {
   });
 }
 
-test('inside a transaction an offloaded read stays on the main connection and sees what it has not committed yet (SQLite)', async () => {
+test("a transaction's own flow reads on the main connection and sees its uncommitted rows; other flows read what is committed (SQLite)", async () => {
   const t = await createTestApp('sqlite');
   try {
     const store = t.deps.store;
     const sqlite = store.sqlite!;
     const reader = store.sqliteReader!;
-    const read = (key: string) => offloadedRows(store, 'SELECT value FROM setting WHERE key = ?', [key]);
+    const text = 'SELECT value FROM setting WHERE key = ?';
+    const read = (key: string) => offloadedRows(store, text, [key]);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let began!: () => void;
+    const open = new Promise<void>((r) => (began = r));
 
-    sqlite.prepare('BEGIN').run();
-    sqlite.prepare('INSERT INTO setting (key, value) VALUES (?, ?)').run('reader-test', 'uncommitted');
-    assert.deepEqual(await read('reader-test'), [['uncommitted']]);
-    assert.equal(reader.served, 0);
-    // The worker's own connection, asked directly, does not see it: what the rule above keeps a capture from.
-    assert.deepEqual(await reader.rows('SELECT value FROM setting WHERE key = ?', ['reader-test']), []);
-    sqlite.prepare('COMMIT').run();
+    const owner = asTransactionOwner(store, async () => {
+      sqlite.prepare('BEGIN').run();
+      sqlite.prepare('INSERT INTO setting (key, value) VALUES (?, ?)').run('reader-test', 'uncommitted');
+      assert.deepEqual(await read('reader-test'), [['uncommitted']], 'a capture reads its own writes');
+      assert.equal(reader.served, 0);
+      began();
+      await held;
+      sqlite.prepare('COMMIT').run();
+    });
+    await open;
+    // Another request's flow while the transaction is open: the worker answers from what is committed, and so does
+    // the read-only connection on this thread.
+    assert.deepEqual(await read('reader-test'), []);
+    assert.equal(reader.served, 1);
+    assert.deepEqual(await preparedRows(store, text, ['reader-test']), []);
+    release();
+    await owner;
 
-    // Outside a transaction the worker answers, and sees what was committed.
+    // Committed: everyone sees it.
     assert.deepEqual(await read('reader-test'), [['uncommitted']]);
+    assert.deepEqual(await preparedRows(store, text, ['reader-test']), [['uncommitted']]);
     assert.equal(reader.served, 2);
   } finally {
     await t.close();

@@ -2,7 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-database.ts';
 import type { LicenceTable, PartyTable, SiteTable } from '../database.ts';
 import { FoundRows } from './found-rows.ts';
-import { readByKey } from './raw-select.ts';
+import { preparedObjects, readByKey } from './raw-select.ts';
 
 export type PartyRow = Selectable<PartyTable>;
 export type SiteRow = Selectable<SiteTable>;
@@ -80,7 +80,8 @@ export class PartyRepository {
   async listLicences(partyId: string): Promise<LicenceRow[]> {
     // An empty list is not kept: the party may not be registered yet (its licences come with it).
     const read = async (key: string) => {
-      const rows = await this.store.db.selectFrom('licence').selectAll().where('party_id', '=', key).orderBy('id').execute();
+      // Raw, as the scan page's other reads: during another request's capture it reads the committed view at once.
+      const rows = await preparedObjects<LicenceRow>(this.store, `SELECT * FROM licence WHERE party_id = ${this.store.sqlite ? '?' : '$1'} ORDER BY id`, [key]);
       return rows.length ? rows : undefined;
     };
     return (await this.#licences.getOne(partyId, read)) ?? [];

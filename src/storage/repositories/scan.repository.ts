@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
 import { writeWhenFree } from '../connection-owner.ts';
+import { preparedObjects } from './raw-select.ts';
 
 /** What is known of a code's scans. */
 export interface ScanTally {
@@ -49,8 +50,9 @@ export class ScanRepository {
     return toTally(result.rows[0]);
   }
 
+  /** A raw read, as the scan page's others are: during another request's capture it reads the committed view, not waiting for Kysely's turn. */
   async findTally(unit: string): Promise<ScanTally | undefined> {
-    const row = await this.store.db.selectFrom('scan_tally').select(['scans', 'first_at', 'last_at', 'regions']).where('unit', '=', unit).executeTakeFirst();
+    const [row] = await preparedObjects<TallyRow>(this.store, `SELECT scans, first_at, last_at, regions FROM scan_tally WHERE unit = ${this.store.sqlite ? '?' : '$1'}`, [unit]);
     return row && toTally(row);
   }
 

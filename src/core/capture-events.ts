@@ -1,7 +1,7 @@
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { validateEpcisDocument } from '../domain/epcis/schema.ts';
-import { hashBytes, type CaptureWriter, type EventToStore } from '../storage/repositories/event.repository.ts';
+import { hashBytes, type EventToStore } from '../storage/repositories/event.repository.ts';
 import type { Actor, PartyActor } from './actor.ts';
 import { requirePartyScope } from './authenticate.ts';
 import { schemaError, type CaptureError, type PreparedEvent, type PrepareResult } from './capture/prepare-events.ts';
@@ -59,12 +59,6 @@ const MAX_ERRORS = 50;
  */
 export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSource, options: CaptureOptions = {}): Promise<CaptureResult> {
   const party = requirePartyScope(actor, 'capture');
-  return deps.events.withCaptureWriter((writer) => captureInto(writer, deps, actor, party, source, options));
-}
-
-async function captureInto(
-  writer: CaptureWriter, deps: Deps, actor: Actor, party: PartyActor, source: CaptureSource, options: CaptureOptions,
-): Promise<CaptureResult> {
   const behaviour = options.errorBehaviour ?? 'rollback';
   const captureId = newId('cap');
   const startedAt = deps.now();
@@ -74,6 +68,7 @@ async function captureInto(
   const corrections: CaptureResult['corrections'] = [];
   const eventIds: string[] = [];
   const resolver = new EventContextResolver(deps, party);
+  const writer = await deps.events.openCaptureWriter();
   const inflight: Array<Promise<PrepareResult>> = [];
   let slice: Array<string | Json> = [];
   let sliceStart = 0;

@@ -29,7 +29,7 @@ export interface Store {
   readonly sqliteReader?: SqliteReader;
   /**
    * Present on SQLite: a read-only connection on this thread (opened on first use) that sees only what is committed,
-   * for raw reads made while another flow's transaction is open on the main connection (see connection-owner.ts).
+   * for raw reads made while a transaction is open on the main connection (see committed-reads.ts).
    */
   readonly committedView?: () => BetterSqlite3.Database;
   /** Present on PostgreSQL: the pool Kysely also uses. */

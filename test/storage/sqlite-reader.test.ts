@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { QUANTITY_EDGE_KINDS } from '../../src/domain/trace/quantity-ledger.ts';
 import { OFFLOADED_MOVEMENT_READ } from '../../src/storage/repositories/holding.repository.ts';
 import { offloadedRows, preparedRows } from '../../src/storage/repositories/raw-select.ts';
-import { asTransactionOwner } from '../../src/storage/connection-owner.ts';
 import { createTestApp, demoApp } from '../support/test-app.ts';
 import { testDialects } from '../support/stores.ts';
 
@@ -34,41 +33,32 @@ for (const dialect of testDialects()) {
   });
 }
 
-test("a transaction's own flow reads on the main connection and sees its uncommitted rows; other flows read what is committed (SQLite)", async () => {
+test('while a transaction is open on the main connection, raw reads see only what is committed (SQLite)', async () => {
   const t = await createTestApp('sqlite');
   try {
     const store = t.deps.store;
     const sqlite = store.sqlite!;
     const reader = store.sqliteReader!;
     const text = 'SELECT value FROM setting WHERE key = ?';
-    const read = (key: string) => offloadedRows(store, text, [key]);
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let began!: () => void;
-    const open = new Promise<void>((r) => (began = r));
 
-    const owner = asTransactionOwner(store, async () => {
-      sqlite.prepare('BEGIN').run();
-      sqlite.prepare('INSERT INTO setting (key, value) VALUES (?, ?)').run('reader-test', 'uncommitted');
-      assert.deepEqual(await read('reader-test'), [['uncommitted']], 'a capture reads its own writes');
-      assert.equal(reader.served, 0);
-      began();
-      await held;
-      sqlite.prepare('COMMIT').run();
-    });
-    await open;
-    // Another request's flow while the transaction is open: the worker answers from what is committed, and so does
-    // the read-only connection on this thread.
-    assert.deepEqual(await read('reader-test'), []);
+    sqlite.prepare('BEGIN').run();
+    sqlite.prepare('INSERT INTO setting (key, value) VALUES (?, ?)').run('reader-test', 'uncommitted');
+    // What a capture's own statements see, on the write connection itself.
+    assert.deepEqual(sqlite.prepare(text).raw().all('reader-test'), [['uncommitted']]);
+    // Any raw read meanwhile (another request's, between the capture's awaits): the worker, or the read-only
+    // connection on this thread, from what is committed.
+    assert.deepEqual(await offloadedRows(store, text, ['reader-test']), []);
     assert.equal(reader.served, 1);
     assert.deepEqual(await preparedRows(store, text, ['reader-test']), []);
-    release();
-    await owner;
+    sqlite.prepare('COMMIT').run();
 
-    // Committed: everyone sees it.
-    assert.deepEqual(await read('reader-test'), [['uncommitted']]);
-    assert.deepEqual(await preparedRows(store, text, ['reader-test']), [['uncommitted']]);
+    // Committed: everyone sees it, the read-only connection included.
+    assert.deepEqual(await offloadedRows(store, text, ['reader-test']), [['uncommitted']]);
     assert.equal(reader.served, 2);
+    assert.deepEqual(await preparedRows(store, text, ['reader-test']), [['uncommitted']]);
+    sqlite.prepare('BEGIN').run();
+    assert.deepEqual(await preparedRows(store, text, ['reader-test']), [['uncommitted']]);
+    sqlite.prepare('ROLLBACK').run();
   } finally {
     await t.close();
   }

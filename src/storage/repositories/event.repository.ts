@@ -7,7 +7,7 @@ import type { LineageEdge } from '../../domain/trace/lineage-edge.ts';
 import { appendLedgerPostgres, appendLedgerSqlite, type LedgerEntry } from './ledger.repository.ts';
 import { oneOf } from './one-of.ts';
 import { preparedRows } from './raw-select.ts';
-import { asTransactionOwner, readConnection } from '../connection-owner.ts';
+import { readConnection } from '../committed-reads.ts';
 
 export type EventRow = Selectable<EventTable>;
 export type CaptureJobRow = Selectable<CaptureJobTable>;
@@ -105,13 +105,9 @@ export class EventRepository {
 
   constructor(private readonly store: Store) {}
 
-  /**
-   * Runs a capture in one transaction: batches of events go in as they are checked; finish() commits with the job and
-   * audit rows, abort() leaves nothing behind. `work` runs as the transaction's owner (connection-owner.ts): its own
-   * raw reads see its writes, while other requests' raw reads see only what is committed.
-   */
-  async withCaptureWriter<T>(work: (writer: CaptureWriter) => Promise<T>): Promise<T> {
-    return asTransactionOwner(this.store, async () => work(await (this.store.sqlite ? this.openSqliteWriter() : this.openPostgresWriter())));
+  /** Opens one transaction for a capture: batches of events go in as they are checked; finish() commits with the job and audit rows, abort() leaves nothing behind. */
+  async openCaptureWriter(): Promise<CaptureWriter> {
+    return this.store.sqlite ? this.openSqliteWriter() : this.openPostgresWriter();
   }
 
   private async openSqliteWriter(): Promise<CaptureWriter> {

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { leafHash, MerkleFrontier, type SubtreeNode } from '../../domain/ledger/merkle.ts';
 import type { Store } from '../open-database.ts';
 import { inSet, preparedRows, rawStatement, setParameter } from './raw-select.ts';
-import { readConnection } from '../connection-owner.ts';
+import { readConnection } from '../committed-reads.ts';
 
 /** An event to append to the ledger: its row id and its CBV 2.0 hash ID (the leaf). */
 export interface LedgerEntry {

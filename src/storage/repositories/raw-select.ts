@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
 import type { SqliteReader } from '../sqlite-reader.ts';
-import { ownsOpenTransaction, readConnection } from '../connection-owner.ts';
+import { readConnection } from '../committed-reads.ts';
 
 type SqliteStore = Store & { sqlite: BetterSqlite3.Database };
 
@@ -67,10 +67,8 @@ export async function preparedRows(store: Store, text: string, values: readonly 
 
 /**
  * {@link preparedRows} for a large read that can run on another core while the caller goes on: on SQLite it goes to the
- * store's worker connection ({@link SqliteReader}), which sees what is committed — all there is to see for any flow but
- * that of an open transaction; the transaction's own flow (a capture's checks reading their own uncommitted edges)
- * stays on the main connection (connection-owner.ts). On PostgreSQL it is preparedRows: the pool already gives it a
- * connection of its own.
+ * store's worker connection ({@link SqliteReader}), which sees what is committed, as every raw read does
+ * (committed-reads.ts). On PostgreSQL it is preparedRows: the pool already gives it a connection of its own.
  */
 export async function offloadedRows(store: Store, text: string, values: readonly unknown[]): Promise<unknown[][]> {
   return workerFor(store)?.rows(text, values) ?? preparedRows(store, text, values);
@@ -81,9 +79,9 @@ export async function offloadedValues(store: Store, text: string, values: readon
   return workerFor(store)?.values(text, values) ?? preparedValues(store, text, values);
 }
 
-/** SQLite's worker connection when a read may go there: unless this flow's own transaction is open (see offloadedRows). */
+/** SQLite's worker connection (see offloadedRows). */
 function workerFor(store: Store): SqliteReader | undefined {
-  return store.sqlite && !ownsOpenTransaction(store.sqlite) ? store.sqliteReader : undefined;
+  return store.sqlite ? store.sqliteReader : undefined;
 }
 
 /** {@link preparedRows} with rows as objects keyed by column name, as Kysely's `selectAll` gives them. */

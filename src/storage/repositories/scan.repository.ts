@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
-import { writeWhenFree } from '../connection-owner.ts';
+import { writeWhenFree } from '../committed-reads.ts';
 import { preparedObjects } from './raw-select.ts';
 
 /** What is known of a code's scans. */

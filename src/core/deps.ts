@@ -46,6 +46,7 @@ export interface Deps {
 /** Wires the repositories over an open store. */
 export function createDeps(config: Config, store: Store, now: () => Date = () => new Date()): Deps {
   const preparer = createPreparer(config.captureWorkers);
+  const scans = new ScanRepository(store);
   return {
     config,
     store,
@@ -60,7 +61,7 @@ export function createDeps(config: Config, store: Store, now: () => Date = () =>
     holdings: new HoldingRepository(store),
     recalls: new RecallRepository(store),
     certificates: new CertificateRepository(store),
-    scans: new ScanRepository(store),
+    scans,
     complaints: new ComplaintRepository(store),
     notices: new NoticeRepository(store),
     anomalies: new AnomalyRepository(store),
@@ -68,6 +69,7 @@ export function createDeps(config: Config, store: Store, now: () => Date = () =>
     now,
     async close() {
       await preparer.close();
+      await scans.flush();
       await store.close();
     },
   };

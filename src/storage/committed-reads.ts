@@ -8,20 +8,12 @@ type SqliteStore = Store & { sqlite: BetterSqlite3.Database };
  * transaction open across awaits, and other requests run in between. On that connection their raw reads would see the
  * open transaction's uncommitted rows (a scan page showing events of a capture that is then rejected, a party kept in
  * memory that was never committed), and their raw writes would join it and vanish with its rollback. So while a
- * transaction is open there, raw reads go to a read-only connection that sees only what is committed, and a raw write
- * waits until the transaction ends. The transaction's own statements are prepared on the write connection itself, and
- * none of its flows needs to read back what it has not committed (a capture keeps what it learns of its own events in
- * memory). Kysely's own queries need none of this: Kysely queues them until the transaction's end.
+ * transaction is open there, raw reads go to a read-only connection that sees only what is committed, and the one raw
+ * write made by other requests, a scan, waits in memory until the transaction ends (SqliteScanLog). The transaction's
+ * own statements are prepared on the write connection itself, and none of its flows needs to read back what it has not
+ * committed (a capture keeps what it learns of its own events in memory). Kysely's own queries need none of this:
+ * Kysely queues them until the transaction's end.
  */
 export function readConnection(store: SqliteStore): BetterSqlite3.Database {
   return store.sqlite.inTransaction ? store.committedView!() : store.sqlite;
-}
-
-/**
- * Runs a raw write of its own (one synchronous better-sqlite3 transaction) on the write connection: at once when no
- * transaction is open there, else after it ends, queued behind it as Kysely queues its queries.
- */
-export async function writeWhenFree<T>(store: SqliteStore, write: () => T): Promise<T> {
-  if (!store.sqlite.inTransaction) return write();
-  return store.db.connection().execute(async () => write());
 }

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
-import { writeWhenFree } from '../committed-reads.ts';
-import { preparedObjects } from './raw-select.ts';
+import { readConnection } from '../committed-reads.ts';
+import { preparedObjects, rawStatement } from './raw-select.ts';
 
 /** What is known of a code's scans. */
 export interface ScanTally {
@@ -23,20 +23,17 @@ const MAX_REGIONS = 32;
 
 /**
  * The public scan log and its per-code tally. Recording a scan is on the scan page's hot path, so on SQLite it runs
- * as two prepared statements in one transaction on the raw handle; on PostgreSQL as one round trip (a CTE).
+ * as two prepared statements in one transaction on the raw handle ({@link SqliteScanLog}); on PostgreSQL as one round
+ * trip (a CTE).
  */
 export class ScanRepository {
-  private sqliteRecord?: (scan: ScanInput) => ScanTally;
+  private sqliteLog?: SqliteScanLog;
 
   constructor(private readonly store: Store) {}
 
   /** Appends the scan and returns the code's tally including it. */
   async recordScan(scan: ScanInput): Promise<ScanTally> {
-    if (this.store.sqlite) {
-      const record = (this.sqliteRecord ??= prepareSqliteRecord(this.store.sqlite));
-      // Not inside another request's open transaction: its rollback would take the scan with it.
-      return writeWhenFree(this.store as Store & { sqlite: BetterSqlite3.Database }, () => record(scan));
-    }
+    if (this.store.sqlite) return (this.sqliteLog ??= new SqliteScanLog(this.store as SqliteStore)).record(scan);
     const result = await this.store.pool!.query(
       `WITH logged AS (INSERT INTO scan (unit, at, region, client_class) VALUES ($1, $2, $3, $4))
        INSERT INTO scan_tally AS t (unit, scans, first_at, last_at, regions)
@@ -57,27 +54,95 @@ export class ScanRepository {
   }
 
   /** The most recent scans of a code, newest first. */
+  /** Writes the scans still waiting for SQLite's write connection (see SqliteScanLog); before the store closes. */
+  async flush(): Promise<void> {
+    await this.sqliteLog?.flush();
+  }
+
   async listScans(unit: string, limit: number): Promise<Array<{ at: string; region: string | null; clientClass: string }>> {
     const rows = await this.store.db.selectFrom('scan').select(['at', 'region', 'client_class']).where('unit', '=', unit).orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({ at: r.at, region: r.region, clientClass: r.client_class }));
   }
 }
 
-function prepareSqliteRecord(db: BetterSqlite3.Database): (scan: ScanInput) => ScanTally {
-  const insert = db.prepare('INSERT INTO scan (unit, at, region, client_class) VALUES (?, ?, ?, ?)');
-  const upsert = db.prepare(
-    `INSERT INTO scan_tally (unit, scans, first_at, last_at, regions)
-     VALUES (@unit, 1, @at, @at, CASE WHEN @region IS NULL THEN '[]' ELSE json_array(@region) END)
-     ON CONFLICT (unit) DO UPDATE SET scans = scans + 1, last_at = excluded.last_at,
-       regions = CASE WHEN @region IS NULL OR json_array_length(regions) >= ${MAX_REGIONS}
-                        OR EXISTS (SELECT 1 FROM json_each(scan_tally.regions) WHERE value = @region)
-                      THEN regions ELSE json_insert(regions, '$[#]', @region) END
-     RETURNING scans, first_at, last_at, regions`,
-  );
-  return db.transaction((scan: ScanInput) => {
-    insert.run(scan.unit, scan.at, scan.region, scan.clientClass);
-    return toTally(upsert.get({ unit: scan.unit, at: scan.at, region: scan.region }) as TallyRow);
-  });
+type SqliteStore = Store & { sqlite: BetterSqlite3.Database };
+
+/**
+ * Scans on SQLite. When the write connection is free, a scan is written at once in a transaction of its own. While a
+ * transaction is open there (a capture between its awaits), the scan must not join it, or the capture's rollback would
+ * take it along; nor should the page wait for the capture, which for a 64 MB document takes tens of seconds. So it
+ * waits in memory and is written, with any others that came meanwhile, as soon as the connection is free; the tally
+ * it answers with is the committed one (committed-reads.ts) with the waiting scans of that code added. A process
+ * killed before then loses those scans, as it lost them when they were written inside the capture's transaction.
+ */
+class SqliteScanLog {
+  private readonly waiting: ScanInput[] = [];
+  private flushing?: Promise<void>;
+  private readonly writeAll: (scans: readonly ScanInput[]) => Map<string, ScanTally>;
+
+  constructor(private readonly store: SqliteStore) {
+    const db = store.sqlite;
+    const insert = db.prepare('INSERT INTO scan (unit, at, region, client_class) VALUES (?, ?, ?, ?)');
+    const upsert = db.prepare(
+      `INSERT INTO scan_tally (unit, scans, first_at, last_at, regions)
+       VALUES (@unit, 1, @at, @at, CASE WHEN @region IS NULL THEN '[]' ELSE json_array(@region) END)
+       ON CONFLICT (unit) DO UPDATE SET scans = scans + 1, last_at = excluded.last_at,
+         regions = CASE WHEN @region IS NULL OR json_array_length(regions) >= ${MAX_REGIONS}
+                          OR EXISTS (SELECT 1 FROM json_each(scan_tally.regions) WHERE value = @region)
+                        THEN regions ELSE json_insert(regions, '$[#]', @region) END
+       RETURNING scans, first_at, last_at, regions`,
+    );
+    this.writeAll = db.transaction((scans: readonly ScanInput[]) => {
+      const tallies = new Map<string, ScanTally>();
+      for (const scan of scans) {
+        insert.run(scan.unit, scan.at, scan.region, scan.clientClass);
+        tallies.set(scan.unit, toTally(upsert.get({ unit: scan.unit, at: scan.at, region: scan.region }) as TallyRow));
+      }
+      return tallies;
+    });
+  }
+
+  record(scan: ScanInput): ScanTally {
+    this.waiting.push(scan);
+    if (!this.store.sqlite.inTransaction) return this.writeWaiting().get(scan.unit)!;
+    this.scheduleFlush();
+    const [committed] = rawStatement(readConnection(this.store), 'SELECT scans, first_at, last_at, regions FROM scan_tally WHERE unit = ?', 'objects').all(scan.unit) as TallyRow[];
+    return this.waiting.filter((w) => w.unit === scan.unit).reduce(withScan, committed ? toTally(committed) : undefined)!;
+  }
+
+  async flush(): Promise<void> {
+    await this.flushing;
+    if (this.waiting.length) await this.store.db.connection().execute(async () => void this.writeWaiting());
+  }
+
+  /** Writes what waits, in order; on a failure it stays waiting for the next scan or flush. */
+  private writeWaiting(): Map<string, ScanTally> {
+    const batch = this.waiting.slice();
+    const tallies = this.writeAll(batch);
+    this.waiting.splice(0, batch.length);
+    return tallies;
+  }
+
+  /** Kysely hands out the connection only between transactions: the waiting scans are written at the first chance. */
+  private scheduleFlush(): void {
+    this.flushing ??= this.store.db
+      .connection()
+      .execute(async () => void this.writeWaiting())
+      .catch((err: Error) => {
+        process.stderr.write(`suyuan: ${this.waiting.length} scan(s) not yet written: ${err.message}\n`);
+      })
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.waiting.length && this.store.sqlite.inTransaction) this.scheduleFlush();
+      });
+  }
+}
+
+/** A tally with one more scan counted, as the upsert above counts it. */
+function withScan(tally: ScanTally | undefined, scan: ScanInput): ScanTally {
+  if (!tally) return { scans: 1, firstAt: scan.at, lastAt: scan.at, regions: scan.region ? [scan.region] : [] };
+  const addRegion = scan.region !== null && !tally.regions.includes(scan.region) && tally.regions.length < MAX_REGIONS;
+  return { scans: tally.scans + 1, firstAt: tally.firstAt, lastAt: scan.at, regions: addRegion ? [...tally.regions, scan.region!] : tally.regions };
 }
 
 interface TallyRow {

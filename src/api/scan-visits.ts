@@ -66,7 +66,7 @@ export function scanToRecord(
 }
 
 /** What kind of client is scanning, without keeping anything personal (issue 4 §3); null for those not counted. */
-export function clientClassOf(userAgent: string | undefined, wantsJson: boolean): string | null {
+function clientClassOf(userAgent: string | undefined, wantsJson: boolean): string | null {
   const ua = userAgent ?? '';
   if (/bot|spider|crawl|curl|wget|python-requests|headless|preview/i.test(ua)) return null;
   if (/MicroMessenger/i.test(ua)) return 'wechat';

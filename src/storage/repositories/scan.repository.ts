@@ -53,12 +53,12 @@ export class ScanRepository {
     return row && toTally(row);
   }
 
-  /** The most recent scans of a code, newest first. */
   /** Writes the scans still waiting for SQLite's write connection (see SqliteScanLog); before the store closes. */
   async flush(): Promise<void> {
     await this.sqliteLog?.flush();
   }
 
+  /** The most recent scans of a code, newest first. */
   async listScans(unit: string, limit: number): Promise<Array<{ at: string; region: string | null; clientClass: string }>> {
     const rows = await this.store.db.selectFrom('scan').select(['at', 'region', 'client_class']).where('unit', '=', unit).orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({ at: r.at, region: r.region, clientClass: r.client_class }));
@@ -123,17 +123,22 @@ class SqliteScanLog {
     return tallies;
   }
 
-  /** Kysely hands out the connection only between transactions: the waiting scans are written at the first chance. */
+  /**
+   * Kysely hands out the connection only between transactions: the waiting scans are written at the first chance, and
+   * those that came while that write was queued at the next. After a failed write they wait for the next scan or flush.
+   */
   private scheduleFlush(): void {
+    let failed = false;
     this.flushing ??= this.store.db
       .connection()
       .execute(async () => void this.writeWaiting())
       .catch((err: Error) => {
+        failed = true;
         process.stderr.write(`suyuan: ${this.waiting.length} scan(s) not yet written: ${err.message}\n`);
       })
       .finally(() => {
         this.flushing = undefined;
-        if (this.waiting.length && this.store.sqlite.inTransaction) this.scheduleFlush();
+        if (this.waiting.length && !failed) this.scheduleFlush();
       });
   }
 }

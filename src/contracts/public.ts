@@ -29,7 +29,7 @@ export const ScanViewResponse = Type.Object({
   notices: Type.Array(Type.Object({ id: Str(), level: Str(), title: Str(), body: Str(), publishedAt: Str() })),
   blacklisted: Type.Array(Type.Object({ party: Str(), reason: Str(), since: Str() })),
   scans: Type.Union([
-    Type.Object({ count: Type.Integer(), first: Type.Boolean(), regions: Type.Array(Str()), suspicious: Type.Boolean(), reason: Type.Union([Type.Literal('too_many_scans'), Type.Literal('far_apart'), Type.Null()]) }),
+    Type.Object({ count: Type.Integer(), first: Type.Boolean(), firstAt: Type.String({ description: 'when the code was first scanned (ISO 8601, UTC)' }), regions: Type.Array(Str()), suspicious: Type.Boolean(), reason: Type.Union([Type.Literal('too_many_scans'), Type.Literal('far_apart'), Type.Null()]) }),
     Type.Null(),
   ]),
   truncated: Type.Boolean(),

@@ -71,7 +71,13 @@ for (const dialect of testDialects()) {
       assert.match(english.body, /Chain of custody/);
       assert.match(english.body, /<html lang="en">/);
       assert.match(section(english.body, 'verification'), /Scanned 2 times/, 'nor is its switch to English');
-      assert.equal((await t.deps.scans.findTally(CARTON_URI))!.scans, 2);
+      const tally = (await t.deps.scans.findTally(CARTON_URI))!;
+      assert.equal(tally.scans, 2);
+      // When it was first scanned, in Huizhou's time, and what a buyer should do if that was not them.
+      const firstLocal = new Date(Date.parse(tally.firstAt) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+      assert.match(section(again.body, 'verification'), new RegExp(`已被查询 2 次 · 首次查询于 ${firstLocal} 如果首次查询的不是您，请向卖家核实`));
+      assert.match(section(english.body, 'verification'), new RegExp(`Scanned 2 times · first scanned ${firstLocal} If the first scan was not yours`));
+      assert.doesNotMatch(res.body, /id="scan-first"|id="scan-hint"/, 'a first scan has neither');
       assert.equal((await get(CARTON, { 'user-agent': 'Googlebot/2.1', accept: 'text/html' })).headers['set-cookie'], undefined, 'a bot is not counted and gets no cookie');
       assert.equal((await t.inject({ method: 'HEAD', url: CARTON, headers: PHONE })).headers['set-cookie'], undefined);
     });
@@ -151,6 +157,7 @@ for (const dialect of testDialects()) {
       assert.equal(json.json().product.name, '绿野纯牛奶 250mL');
       const next = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), app);
       assert.equal(next.json().scans.count, json.json().scans.count + 1, 'an app lookup counts as a scan');
+      assert.equal(next.json().scans.firstAt, (await t.deps.scans.findTally(CARTON_URI))!.firstAt, 'the app is told when the code was first scanned');
       const appSeen = String(next.headers['set-cookie']).split(';')[0]!;
       const kept = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), { ...app, cookie: appSeen });
       assert.equal(kept.json().scans.count, next.json().scans.count, 'an app that keeps the cookie is counted once');
@@ -356,9 +363,13 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch(first.body, /id="suspicious"/);
       const far = await get(`${code}?region=440304`);
       assert.match(section(far.body, 'suspicious'), /疑似假冒/);
+      assert.doesNotMatch(far.body, /id="scan-hint"/, 'the counterfeit warning speaks instead of the gentler hint');
       const lot = await get(`/01/${MILK_GTIN}/10/LY261106`);
       for (let i = 0; i < 12; i++) await get(`/01/${MILK_GTIN}/10/LY261106`);
-      assert.doesNotMatch((await get(`/01/${MILK_GTIN}/10/LY261106`)).body, /id="suspicious"/, 'a lot code is printed on many packs: no counterfeit rule');
+      const lotAgain = (await get(`/01/${MILK_GTIN}/10/LY261106`)).body;
+      assert.doesNotMatch(lotAgain, /id="suspicious"/, 'a lot code is printed on many packs: no counterfeit rule');
+      assert.match(lotAgain, /id="scan-first"/);
+      assert.doesNotMatch(lotAgain, /id="scan-hint"/, 'nor the hint that the first scan may not have been yours');
       assert.equal(lot.statusCode, 200);
       const rows = await t.deps.scans.listScans(`https://id.gs1.org${code}`, 10);
       assert.deepEqual(rows.map((r) => r.region), ['440304', '441302']);

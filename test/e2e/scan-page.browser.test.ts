@@ -154,6 +154,9 @@ for (const dialect of testDialects()) {
         const other = await otherPhone.newPage();
         await other.goto(`${server!.url}${CARTON_PATH}`);
         assert.equal(await text(other, '#scan-count'), '已被查询 2 次', 'another phone is');
+        assert.match(await text(other, '#scan-first'), /^首次查询于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+        assert.equal(await text(other, '#scan-hint'), '如果首次查询的不是您，请向卖家核实');
+        await shot(other, 'scan-page-second-phone');
       } finally {
         await otherPhone.close();
       }

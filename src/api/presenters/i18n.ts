@@ -39,6 +39,8 @@ const TEXT = {
   suspicious: { zh: '疑似假冒：此码查询次数异常或在相距较远的地区被查询，请谨慎', en: 'POSSIBLE COUNTERFEIT: this code was scanned unusually often or in far-apart places' },
   firstScan: { zh: '首次查询', en: 'First scan' },
   scannedTimes: { zh: '已被查询 {n} 次', en: 'Scanned {n} times' },
+  firstScannedAt: { zh: '首次查询于 {at}', en: 'first scanned {at}' },
+  notYouFirst: { zh: '如果首次查询的不是您，请向卖家核实', en: 'If the first scan was not yours, check with the seller' },
   notices: { zh: '消费提示', en: 'Consumer notices' },
   complain: { zh: '投诉举报', en: 'File a complaint' },
   complaintWhat: { zh: '问题描述', en: 'What happened' },

@@ -30,7 +30,11 @@ export function renderScanPage(lang: Lang, view: ScanView, path: string, query: 
   const verClass = ver.checked === 0 ? 'caution' : ver.verified ? 'ok' : 'bad';
   const verText = ver.checked === 0 ? t(lang, 'noRecords') : ver.verified ? `✓ ${t(lang, 'verified')}` : `✗ ${t(lang, 'notVerified')}`;
   parts.push(`<section class="${verClass}" id="verification">${verText}${ver.checked ? ` · <a href="${esc(withLang(lang, `/proof?code=${codeParam}`))}">${t(lang, 'proof')}</a>` : ''}`
-    + (v.scans ? `<br><span id="scan-count">${v.scans.first ? t(lang, 'firstScan') : t(lang, 'scannedTimes', { n: v.scans.count })}</span>` : '') + `</section>`);
+    + (v.scans ? `<br><span id="scan-count">${v.scans.first ? t(lang, 'firstScan') : t(lang, 'scannedTimes', { n: v.scans.count })}</span>` : '')
+    // Each browser counts once (api/scan-visits.ts), so a serial's earlier scan was someone else's: when, and what to do.
+    + (v.scans && !v.scans.first ? ` · <span id="scan-first">${t(lang, 'firstScannedAt', { at: dateTime(v.scans.firstAt) })}</span>` : '')
+    + (v.scans && !v.scans.first && v.code.level === 'instance' && !v.scans.suspicious ? `<br><span class="muted" id="scan-hint">${t(lang, 'notYouFirst')}</span>` : '')
+    + `</section>`);
 
   const p = v.product;
   const rows: Array<[string, string]> = [];

@@ -69,7 +69,7 @@ export interface ScanView {
   recalls: Array<{ id: string; reason: string; severity: string; since: string }>;
   notices: Array<{ id: string; level: string; title: string; body: string; publishedAt: string }>;
   blacklisted: Array<{ party: string; reason: string; since: string }>;
-  scans: { count: number; first: boolean; regions: string[]; suspicious: boolean; reason: 'too_many_scans' | 'far_apart' | null } | null;
+  scans: { count: number; first: boolean; firstAt: string; regions: string[]; suspicious: boolean; reason: 'too_many_scans' | 'far_apart' | null } | null;
   truncated: boolean;
 }
 
@@ -190,7 +190,7 @@ export async function publicChainOf(deps: Deps, code: ResolvedCode): ReturnType<
 function scanStanding(tally: ScanTally, serialised: boolean): NonNullable<ScanView['scans']> {
   const cities = new Set(tally.regions.map((r) => r.slice(0, 4)));
   const reason = !serialised ? null : tally.scans > SUSPICIOUS_SCAN_COUNT ? 'too_many_scans' : cities.size > 1 ? 'far_apart' : null;
-  return { count: tally.scans, first: tally.scans === 1, regions: tally.regions, suspicious: reason !== null, reason };
+  return { count: tally.scans, first: tally.scans === 1, firstAt: tally.firstAt, regions: tally.regions, suspicious: reason !== null, reason };
 }
 
 function inspectionOf(step: TraceStep, body: Record<string, unknown> | undefined): PublicInspection {

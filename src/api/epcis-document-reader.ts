@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -48,6 +48,8 @@ export async function readSingleEvent(body: Readable, maxBytes: number): Promise
 
 /** Bodies up to this size are held in memory while they arrive; a larger one goes to a temporary file. */
 const IN_MEMORY_BYTES = 1 << 20;
+/** A spooled body's folder: `suyuan-capture-<pid>-<random>` in the system's temp folder, so a later start can tell its owner. */
+const SPOOL_PREFIX = 'suyuan-capture-';
 
 /** A request body read to its end, from memory or a temporary file, to be read again at the server's own pace. */
 export interface SpooledBody {
@@ -81,7 +83,7 @@ export async function spoolBody(body: Readable, contentLength: number | undefine
         continue;
       }
       if (!file) {
-        dir = await mkdtemp(path.join(tmpdir(), 'suyuan-capture-'));
+        dir = await mkdtemp(path.join(tmpdir(), `${SPOOL_PREFIX}${process.pid}-`));
         file = await open(path.join(dir, 'body'), 'w');
         for (const h of held.splice(0)) await file.write(h);
       }
@@ -99,6 +101,31 @@ export async function spoolBody(body: Readable, contentLength: number | undefine
     stream: () => (spooledPath ? createReadStream(spooledPath, { highWaterMark: 256 * 1024 }) : Readable.from(held)),
     dispose,
   };
+}
+
+/**
+ * Removes the spooled bodies a killed server left behind (their process is gone); another running server's stay.
+ * Returns how many were removed. Called when the server starts.
+ */
+export async function removeAbandonedSpools(folder: string = tmpdir()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(folder).catch(() => [] as string[])) {
+    const pid = Number(new RegExp(`^${SPOOL_PREFIX}(\\d+)-`).exec(name)?.[1]);
+    if (!pid || pid === process.pid || processIsAlive(pid)) continue;
+    await rm(path.join(folder, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function* limitBytes(stream: Readable, maxBytes: number): AsyncGenerator<Buffer> {

@@ -5,6 +5,7 @@ import { openPlatform } from '../core/open-platform.ts';
 import { ensureLedgerKey } from '../core/ledger.ts';
 import { ensureAdminKey } from '../core/ensure-admin-key.ts';
 import { buildApp } from './app.ts';
+import { removeAbandonedSpools } from './epcis-document-reader.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -21,6 +22,8 @@ export async function startServer(config: Config = loadConfig(), options: { logg
   const newAdminKey = await ensureAdminKey(deps);
   // The ledger's signing key is made on first start and kept with the data.
   await ensureLedgerKey(deps);
+  // A server killed mid-upload leaves its spooled capture body behind (up to 64 MB each).
+  await removeAbandonedSpools();
   const app = await buildApp(deps, { logger: options.logger });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = config.publicBaseUrl ?? address.replace('0.0.0.0', '127.0.0.1');

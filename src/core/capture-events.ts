@@ -1,7 +1,7 @@
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { validateEpcisDocument } from '../domain/epcis/schema.ts';
-import { hashBytes, type EventToStore } from '../storage/repositories/event.repository.ts';
+import { hashBytes, type CaptureWriter, type EventToStore } from '../storage/repositories/event.repository.ts';
 import type { Actor, PartyActor } from './actor.ts';
 import { requirePartyScope } from './authenticate.ts';
 import { schemaError, type CaptureError, type PreparedEvent, type PrepareResult } from './capture/prepare-events.ts';
@@ -68,7 +68,10 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
   const corrections: CaptureResult['corrections'] = [];
   const eventIds: string[] = [];
   const resolver = new EventContextResolver(deps, party);
-  const writer = await deps.events.openCaptureWriter();
+  // The write transaction opens when the first checked events are ready to store (three slices in), not before: a
+  // document rejected in its first slices never takes the store's write lock, and others wait less for the rest.
+  let opened: Promise<CaptureWriter> | undefined;
+  const writer = () => (opened ??= deps.events.openCaptureWriter());
   const inflight: Array<Promise<PrepareResult>> = [];
   let slice: Array<string | Json> = [];
   let sliceStart = 0;
@@ -93,13 +96,13 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
     if (result.prepared.length === 0) return;
     await resolver.load(result.prepared);
     const rows = result.prepared.map((p) => resolver.toRow(p, captureId, recordTime));
-    const stored = await writer.addBatch(rows);
+    const stored = await (await writer()).addBatch(rows);
     storedCount += stored.size;
     for (const [i, p] of result.prepared.entries()) {
       if (stored.has(rows[i].row.id)) continue;
       if (p.errorDeclaration !== undefined) {
         // The same event re-sent with an errorDeclaration is a correction (EPCIS 2.0 §7.4.1.4), not a mere re-send.
-        const outcome = await writer.declareError({ eventHash: p.hash, eventId: p.eventId }, party.partyId, p.errorDeclaration, p.errorDeclaredAt!);
+        const outcome = await (await writer()).declareError({ eventHash: p.hash, eventId: p.eventId }, party.partyId, p.errorDeclaration, p.errorDeclaredAt!);
         if (outcome === 'declared') {
           corrections.push({ eventIndex: p.index, eventID: p.eventId });
           continue;
@@ -138,7 +141,7 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
     }
     if (errors.length && behaviour === 'rollback') throw new RejectedCapture();
     const finishedAt = deps.now().toISOString();
-    await writer.finish(
+    await (await writer()).finish(
       {
         id: captureId, party_id: party.partyId, running: 0, success: errors.length ? 0 : 1, error_behaviour: behaviour,
         event_count: eventCount, stored_count: storedCount, duplicate_count: duplicates.length,
@@ -148,7 +151,7 @@ export async function captureEvents(deps: Deps, actor: Actor, source: CaptureSou
     );
     return { captureId, eventCount, storedCount, duplicates, corrections, eventIds, errors };
   } catch (err) {
-    await writer.abort();
+    if (opened) await (await opened.catch(() => undefined))?.abort();
     if (err instanceof RejectedCapture || (err instanceof DomainError && err.code === 'capture_limit_exceeded')) {
       const list = err instanceof RejectedCapture ? errors : [{ eventIndex: null, field: 'epcisBody.eventList', code: err.code, message: err.message }];
       await deps.events.insertFailedJob(

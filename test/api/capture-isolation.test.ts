@@ -133,5 +133,28 @@ for (const dialect of testDialects()) {
       assert.deepEqual((await t.deps.scans.listScans(unit, 5)).map((s) => s.clientClass), ['wechat', 'mobile-browser']);
       assert.deepEqual(await t.deps.lineage.listEdgesTouching([unit]), []);
     });
+
+    test('a document rejected in its first events never opens the write transaction, so nothing waits for the rest of it', async () => {
+      const actor = await authenticate(t.deps, keys['dairy-plant']!.key);
+      let openGate!: () => void;
+      const gate = new Promise<void>((r) => (openGate = r));
+      let reachedGate!: () => void;
+      const reached = new Promise<void>((r) => (reachedGate = r));
+      async function* events() {
+        yield commissioning('REJ-BAD', WRONG_CHECK_DIGIT_GTIN);
+        for (let i = 0; i < 800; i++) yield commissioning(`REJ${String(i).padStart(5, '0')}`);
+        reachedGate();
+        await gate;
+      }
+      const doc = epcisDoc([]);
+      const capture = captureEvents(t.deps, actor, { envelope: () => doc, context: () => doc['@context'], events: events() });
+      capture.catch(() => undefined);
+      await reached;
+      if (t.deps.store.sqlite) assert.equal(t.deps.store.sqlite.inTransaction, false, 'no transaction is open for a document already known to be rejected');
+      // A write through Kysely (which waits for any open capture transaction on SQLite) goes through at once.
+      await within(t.deps.store.db.insertInto('setting').values({ key: 'written-beside-a-rejected-capture', value: 'yes' }).execute(), 10_000, 'a write');
+      openGate();
+      await assert.rejects(capture, /capture was rejected and nothing was stored: 1 error/);
+    });
   });
 }

@@ -1,8 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from './open-database.ts';
 
-type SqliteStore = Store & { sqlite: BetterSqlite3.Database };
-
 /**
  * SQLite has one write connection, shared by every request. A capture, and each Kysely transaction, keeps its
  * transaction open across awaits, and other requests run in between. On that connection their raw reads would see the
@@ -14,6 +12,7 @@ type SqliteStore = Store & { sqlite: BetterSqlite3.Database };
  * committed (a capture keeps what it learns of its own events in memory). Kysely's own queries need none of this:
  * Kysely queues them until the transaction's end.
  */
-export function readConnection(store: SqliteStore): BetterSqlite3.Database {
-  return store.sqlite.inTransaction ? store.committedView!() : store.sqlite;
+export function readConnection(store: Store): BetterSqlite3.Database {
+  const sqlite = store.sqlite!;
+  return sqlite.inTransaction ? store.committedView!() : sqlite;
 }

@@ -1,4 +1,3 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { inRegulatorScope, likePrefix } from './regulator-scope.ts';
 import type { Store } from '../open-database.ts';
@@ -321,7 +320,7 @@ export class EventRepository {
       const chunk = containers.slice(i, i + 500);
       let rows: Array<{ value: string; category: string }>;
       if (this.store.sqlite) {
-        rows = readConnection(this.store as Store & { sqlite: BetterSqlite3.Database })
+        rows = readConnection(this.store)
           .prepare(`SELECT r.value, e.category FROM event_ref r JOIN event e ON e.id = r.event_id
                     WHERE r.role = 'parent' AND r.value IN (${chunk.map(() => '?').join(', ')}) AND e.category IS NOT NULL`)
           .all(...chunk) as Array<{ value: string; category: string }>;

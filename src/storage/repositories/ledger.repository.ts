@@ -2,8 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { leafHash, MerkleFrontier, type SubtreeNode } from '../../domain/ledger/merkle.ts';
 import type { Store } from '../open-database.ts';
-import { inSet, preparedRows, rawStatement, setParameter } from './raw-select.ts';
-import { readConnection } from '../committed-reads.ts';
+import { inSet, preparedObjects, preparedRows, setParameter } from './raw-select.ts';
 
 /** An event to append to the ledger: its row id and its CBV 2.0 hash ID (the leaf). */
 export interface LedgerEntry {
@@ -108,15 +107,18 @@ export class LedgerRepository {
     const leaves = new Map<number, Uint8Array>();
     const stored = new Map<string, Uint8Array>();
     if (this.store.sqlite) {
-      // The committed view when another flow's capture is open: its leaves are not the ledger's until it commits.
-      const connection = readConnection(this.store as Store & { sqlite: BetterSqlite3.Database });
-      const stmts = {
-        leaves: rawStatement(connection, 'SELECT idx, hash_id FROM ledger_leaf WHERE idx IN (SELECT value FROM json_each(?))', 'objects'),
-        nodes: rawStatement(connection, "SELECT n.level, n.idx, n.hash FROM json_each(?) AS k JOIN ledger_node AS n ON n.level = k.value ->> 0 AND n.idx = k.value ->> 1", 'objects'),
-      };
-      if (leafIdx.length) for (const r of stmts.leaves.all(JSON.stringify(leafIdx)) as Array<{ idx: number; hash_id: string }>) leaves.set(Number(r.idx), leafHash(r.hash_id));
+      // Through preparedObjects: the committed view while a capture is open, whose leaves are not the ledger's yet.
+      if (leafIdx.length) {
+        const rows = await preparedObjects<{ idx: number; hash_id: string }>(this.store, 'SELECT idx, hash_id FROM ledger_leaf WHERE idx IN (SELECT value FROM json_each(?))', [JSON.stringify(leafIdx)]);
+        for (const r of rows) leaves.set(Number(r.idx), leafHash(r.hash_id));
+      }
       if (inner.length) {
-        for (const r of stmts.nodes.all(JSON.stringify(inner.map((n) => [n.level, n.index]))) as Array<{ level: number; idx: number; hash: Uint8Array }>) {
+        const rows = await preparedObjects<{ level: number; idx: number; hash: Uint8Array }>(
+          this.store,
+          'SELECT n.level, n.idx, n.hash FROM json_each(?) AS k JOIN ledger_node AS n ON n.level = k.value ->> 0 AND n.idx = k.value ->> 1',
+          [JSON.stringify(inner.map((n) => [n.level, n.index]))],
+        );
+        for (const r of rows) {
           stored.set(`${r.level}:${r.idx}`, new Uint8Array(r.hash));
         }
       }

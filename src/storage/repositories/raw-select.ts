@@ -4,8 +4,6 @@ import type { Store } from '../open-database.ts';
 import type { SqliteReader } from '../sqlite-reader.ts';
 import { readConnection } from '../committed-reads.ts';
 
-type SqliteStore = Store & { sqlite: BetterSqlite3.Database };
-
 /** The reference tables read by a unique key, and those keys. */
 export type KeyedTable = 'party' | 'product' | 'site';
 export type KeyColumn = 'id' | 'class_uri' | 'uri';
@@ -47,7 +45,7 @@ export function rawStatement(sqlite: BetterSqlite3.Database, text: string, form:
  */
 export async function preparedValues(store: Store, text: string, values: readonly unknown[]): Promise<unknown[]> {
   if (!store.sqlite) return (await preparedRows(store, text, values)).map((r) => r[0]);
-  return rawStatement(readConnection(store as SqliteStore), text, 'pluck').all(...values);
+  return rawStatement(readConnection(store), text, 'pluck').all(...values);
 }
 
 const statementNames = new Map<string, string>();
@@ -60,7 +58,7 @@ const statementNames = new Map<string, string>();
  * The text is the dialect's own (`?` and json_each on SQLite, `$n` and arrays on PostgreSQL).
  */
 export async function preparedRows(store: Store, text: string, values: readonly unknown[]): Promise<unknown[][]> {
-  if (store.sqlite) return rawStatement(readConnection(store as SqliteStore), text).all(...values) as unknown[][];
+  if (store.sqlite) return rawStatement(readConnection(store), text).all(...values) as unknown[][];
   const result = await store.pool!.query<unknown[]>({ name: statementName(text), text, values: [...values], rowMode: 'array' });
   return result.rows;
 }
@@ -71,22 +69,17 @@ export async function preparedRows(store: Store, text: string, values: readonly 
  * (committed-reads.ts). On PostgreSQL it is preparedRows: the pool already gives it a connection of its own.
  */
 export async function offloadedRows(store: Store, text: string, values: readonly unknown[]): Promise<unknown[][]> {
-  return workerFor(store)?.rows(text, values) ?? preparedRows(store, text, values);
+  return store.sqliteReader?.rows(text, values) ?? preparedRows(store, text, values);
 }
 
 /** {@link offloadedRows} giving each row's first value, as {@link preparedValues} does. */
 export async function offloadedValues(store: Store, text: string, values: readonly unknown[]): Promise<unknown[]> {
-  return workerFor(store)?.values(text, values) ?? preparedValues(store, text, values);
-}
-
-/** SQLite's worker connection (see offloadedRows). */
-function workerFor(store: Store): SqliteReader | undefined {
-  return store.sqlite ? store.sqliteReader : undefined;
+  return store.sqliteReader?.values(text, values) ?? preparedValues(store, text, values);
 }
 
 /** {@link preparedRows} with rows as objects keyed by column name, as Kysely's `selectAll` gives them. */
 export async function preparedObjects<T>(store: Store, text: string, values: readonly unknown[]): Promise<T[]> {
-  if (store.sqlite) return rawStatement(readConnection(store as SqliteStore), text, 'objects').all(...values) as T[];
+  if (store.sqlite) return rawStatement(readConnection(store), text, 'objects').all(...values) as T[];
   return (await store.pool!.query({ name: statementName(text), text, values: [...values] })).rows as T[];
 }
 

@@ -1,7 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
-import { readConnection } from '../committed-reads.ts';
-import { preparedObjects, rawStatement } from './raw-select.ts';
+import { preparedObjects } from './raw-select.ts';
 
 /** What is known of a code's scans. */
 export interface ScanTally {
@@ -33,7 +32,7 @@ export class ScanRepository {
 
   /** Appends the scan and returns the code's tally including it. */
   async recordScan(scan: ScanInput): Promise<ScanTally> {
-    if (this.store.sqlite) return (this.sqliteLog ??= new SqliteScanLog(this.store as SqliteStore)).record(scan);
+    if (this.store.sqlite) return (this.sqliteLog ??= new SqliteScanLog(this.store)).record(scan);
     const result = await this.store.pool!.query(
       `WITH logged AS (INSERT INTO scan (unit, at, region, client_class) VALUES ($1, $2, $3, $4))
        INSERT INTO scan_tally AS t (unit, scans, first_at, last_at, regions)
@@ -47,10 +46,8 @@ export class ScanRepository {
     return toTally(result.rows[0]);
   }
 
-  /** A raw read, as the scan page's others are: during another request's capture it reads the committed view, not waiting for Kysely's turn. */
   async findTally(unit: string): Promise<ScanTally | undefined> {
-    const [row] = await preparedObjects<TallyRow>(this.store, `SELECT scans, first_at, last_at, regions FROM scan_tally WHERE unit = ${this.store.sqlite ? '?' : '$1'}`, [unit]);
-    return row && toTally(row);
+    return committedTally(this.store, unit);
   }
 
   /** Writes the scans still waiting for SQLite's write connection (see SqliteScanLog); before the store closes. */
@@ -65,8 +62,6 @@ export class ScanRepository {
   }
 }
 
-type SqliteStore = Store & { sqlite: BetterSqlite3.Database };
-
 /**
  * Scans on SQLite. When the write connection is free, a scan is written at once in a transaction of its own. While a
  * transaction is open there (a capture between its awaits), the scan must not join it, or the capture's rollback would
@@ -80,8 +75,10 @@ class SqliteScanLog {
   private flushing?: Promise<void>;
   private readonly writeAll: (scans: readonly ScanInput[]) => Map<string, ScanTally>;
 
-  constructor(private readonly store: SqliteStore) {
-    const db = store.sqlite;
+  private readonly sqlite: BetterSqlite3.Database;
+
+  constructor(private readonly store: Store) {
+    const db = (this.sqlite = store.sqlite!);
     const insert = db.prepare('INSERT INTO scan (unit, at, region, client_class) VALUES (?, ?, ?, ?)');
     const upsert = db.prepare(
       `INSERT INTO scan_tally (unit, scans, first_at, last_at, regions)
@@ -102,12 +99,14 @@ class SqliteScanLog {
     });
   }
 
-  record(scan: ScanInput): ScanTally {
+  async record(scan: ScanInput): Promise<ScanTally> {
     this.waiting.push(scan);
-    if (!this.store.sqlite.inTransaction) return this.writeWaiting().get(scan.unit)!;
+    if (!this.sqlite.inTransaction) return this.writeWaiting().get(scan.unit)!;
     this.scheduleFlush();
-    const [committed] = rawStatement(readConnection(this.store), 'SELECT scans, first_at, last_at, regions FROM scan_tally WHERE unit = ?', 'objects').all(scan.unit) as TallyRow[];
-    return this.waiting.filter((w) => w.unit === scan.unit).reduce(withScan, committed ? toTally(committed) : undefined)!;
+    // Both taken in the same turn (SQLite reads synchronously), so no flush falls between them.
+    const waitingOfUnit = this.waiting.filter((w) => w.unit === scan.unit);
+    const committed = await committedTally(this.store, scan.unit);
+    return waitingOfUnit.reduce(withScan, committed)!;
   }
 
   async flush(): Promise<void> {
@@ -141,6 +140,15 @@ class SqliteScanLog {
         if (this.waiting.length && !failed) this.scheduleFlush();
       });
   }
+}
+
+/**
+ * A code's tally as committed: a raw read, as the scan page's others are, so during another request's capture it reads
+ * the committed view at once instead of waiting for Kysely's turn.
+ */
+async function committedTally(store: Store, unit: string): Promise<ScanTally | undefined> {
+  const [row] = await preparedObjects<TallyRow>(store, `SELECT scans, first_at, last_at, regions FROM scan_tally WHERE unit = ${store.sqlite ? '?' : '$1'}`, [unit]);
+  return row && toTally(row);
 }
 
 /** A tally with one more scan counted, as the upsert above counts it. */

@@ -43,6 +43,29 @@ function get(port: number, path: string, headers: Record<string, string>): Promi
   });
 }
 
+/**
+ * Starts a capture by the party of `key` from events given one by one: `before`, then a pause until `resume()`, then
+ * `after`. Resolves once every event of `before` has been handed over, with the capture still under way.
+ */
+async function pausedCapture(t: TestApp, key: string, before: Array<Record<string, unknown>>, after: Array<Record<string, unknown>>): Promise<{ capture: Promise<unknown>; resume: () => void }> {
+  const actor = await authenticate(t.deps, key);
+  let resume!: () => void;
+  const gate = new Promise<void>((r) => (resume = r));
+  let reachedGate!: () => void;
+  const reached = new Promise<void>((r) => (reachedGate = r));
+  async function* events() {
+    yield* before;
+    reachedGate();
+    await gate;
+    yield* after;
+  }
+  const doc = epcisDoc([]);
+  const capture = captureEvents(t.deps, actor, { envelope: () => doc, context: () => doc['@context'], events: events() });
+  capture.catch(() => undefined);
+  await reached;
+  return { capture, resume };
+}
+
 for (const dialect of testDialects()) {
   describe(`a capture in progress, seen by everyone else, on ${dialect}`, () => {
     let t: TestApp;
@@ -92,22 +115,9 @@ for (const dialect of testDialects()) {
     });
 
     test("a capture's uncommitted events stay out of other requests' reads, and a scan made meanwhile outlives its rollback", async () => {
-      const actor = await authenticate(t.deps, keys['dairy-plant']!.key);
-      let openGate!: () => void;
-      const gate = new Promise<void>((r) => (openGate = r));
-      let reachedGate!: () => void;
-      const reached = new Promise<void>((r) => (reachedGate = r));
       // 800 good events (the first 250 are written as soon as three slices are in hand), a pause, then a bad one.
-      async function* events() {
-        for (let i = 0; i < 800; i++) yield commissioning(`ISO${String(i).padStart(5, '0')}`);
-        reachedGate();
-        await gate;
-        yield commissioning('ISO-BAD', WRONG_CHECK_DIGIT_GTIN);
-      }
-      const doc = epcisDoc([]);
-      const capture = captureEvents(t.deps, actor, { envelope: () => doc, context: () => doc['@context'], events: events() });
-      capture.catch(() => undefined);
-      await reached;
+      const good = Array.from({ length: 800 }, (_, i) => commissioning(`ISO${String(i).padStart(5, '0')}`));
+      const { capture, resume } = await pausedCapture(t, keys['dairy-plant']!.key, good, [commissioning('ISO-BAD', WRONG_CHECK_DIGIT_GTIN)]);
       if (t.deps.store.sqlite) assert.ok(t.deps.store.sqlite.inTransaction, 'the capture holds its transaction open');
 
       const unit = `https://id.gs1.org/01/${MILK_GTIN}/21/ISO00001`;
@@ -126,7 +136,7 @@ for (const dialect of testDialects()) {
       assert.deepEqual(first, { scans: 1, firstAt: '2026-11-30T01:00:00.000Z', lastAt: '2026-11-30T01:00:00.000Z', regions: ['441302'] });
       assert.deepEqual(second, { scans: 2, firstAt: '2026-11-30T01:00:00.000Z', lastAt: '2026-11-30T01:05:00.000Z', regions: ['441302', '440304'] });
 
-      openGate();
+      resume();
       await assert.rejects(capture, /capture was rejected and nothing was stored/);
       await t.deps.scans.flush();
       assert.deepEqual(await t.deps.scans.findTally(unit), second, 'the scans are kept though the capture rolled back, as they were answered');
@@ -135,25 +145,12 @@ for (const dialect of testDialects()) {
     });
 
     test('a document rejected in its first events never opens the write transaction, so nothing waits for the rest of it', async () => {
-      const actor = await authenticate(t.deps, keys['dairy-plant']!.key);
-      let openGate!: () => void;
-      const gate = new Promise<void>((r) => (openGate = r));
-      let reachedGate!: () => void;
-      const reached = new Promise<void>((r) => (reachedGate = r));
-      async function* events() {
-        yield commissioning('REJ-BAD', WRONG_CHECK_DIGIT_GTIN);
-        for (let i = 0; i < 800; i++) yield commissioning(`REJ${String(i).padStart(5, '0')}`);
-        reachedGate();
-        await gate;
-      }
-      const doc = epcisDoc([]);
-      const capture = captureEvents(t.deps, actor, { envelope: () => doc, context: () => doc['@context'], events: events() });
-      capture.catch(() => undefined);
-      await reached;
+      const bad = [commissioning('REJ-BAD', WRONG_CHECK_DIGIT_GTIN), ...Array.from({ length: 800 }, (_, i) => commissioning(`REJ${String(i).padStart(5, '0')}`))];
+      const { capture, resume } = await pausedCapture(t, keys['dairy-plant']!.key, bad, []);
       if (t.deps.store.sqlite) assert.equal(t.deps.store.sqlite.inTransaction, false, 'no transaction is open for a document already known to be rejected');
       // A write through Kysely (which waits for any open capture transaction on SQLite) goes through at once.
       await within(t.deps.store.db.insertInto('setting').values({ key: 'written-beside-a-rejected-capture', value: 'yes' }).execute(), 10_000, 'a write');
-      openGate();
+      resume();
       await assert.rejects(capture, /capture was rejected and nothing was stored: 1 error/);
     });
   });

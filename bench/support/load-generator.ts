@@ -27,6 +27,11 @@ export interface LoadConfig {
   /** File of request paths, one a line (e.g. `/01/06970044001001/21/M261022460087`). */
   pathsFile: string;
   headers: Record<string, string>;
+  /**
+   * Each request as from another phone: an `X-Forwarded-For` of its own (10.0.0.0/8, counting up), for a server that
+   * trusts the proxy on its host (SUYUAN_TRUST_PROXY=1), since it counts one scan per address and unit.
+   */
+  distinctClients?: boolean;
   mode: 'closed' | 'open';
   /** Closed loop: connections kept busy. Open loop: connections opened up front (more are opened when all are busy). */
   connections: number;
@@ -218,7 +223,14 @@ async function generate(config: LoadConfig): Promise<LoadResult> {
   if (paths.length === 0) throw new Error(`no paths in ${config.pathsFile}`);
   const pick = picker(paths.length, config);
   const extra = Object.entries(config.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  const request = () => `GET ${paths[pick()]} HTTP/1.1\r\nHost: ${config.host}:${config.port}\r\n${extra}\r\n`;
+  let client = 0;
+  const forwardedFor = () => {
+    const n = (client++ % 0xfffffe) + 1;
+    return `X-Forwarded-For: 10.${n >>> 16}.${(n >>> 8) & 0xff}.${n & 0xff}\r\n`;
+  };
+  const request = config.distinctClients
+    ? () => `GET ${paths[pick()]} HTTP/1.1\r\nHost: ${config.host}:${config.port}\r\n${extra}${forwardedFor()}\r\n`
+    : () => `GET ${paths[pick()]} HTTP/1.1\r\nHost: ${config.host}:${config.port}\r\n${extra}\r\n`;
 
   let measuring = false;
   let done = false;

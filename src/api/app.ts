@@ -17,6 +17,7 @@ import { recallRoutes } from './routes/api/v1/recalls.ts';
 import { traceRoutes } from './routes/api/v1/trace.ts';
 import { publicParticipationRoutes } from './routes/api/v1/public-participation.ts';
 import { linksetFastPath, resolverRoutes } from './routes/resolver.ts';
+import { ScanSources } from './scan-visits.ts';
 
 /** Who may call one route, as declared. */
 export interface RouteAccess {
@@ -51,6 +52,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
   app.decorate('linksetFastPath', fastPath);
+  app.decorate('scanSources', new ScanSources(() => deps.now().getTime()));
   app.addSchema(Problem);
   await app.register(swagger, {
     openapi: {

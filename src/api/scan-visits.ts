@@ -1,6 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { regionNames } from '../core/public/view-scan.ts';
+import { addressGroup } from './client-address.ts';
+import { FixedWindows } from './fixed-windows.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Which network addresses have counted which units lately (see ScanSources). */
+    scanSources: ScanSources;
+  }
+}
 
 /**
  * Which codes this browser has already viewed, kept in the browser, not on the server (issue 4 §2–3).
@@ -48,10 +57,10 @@ function seenTags(cookieHeader: string | undefined): string[] {
 }
 
 /**
- * Whether this request counts as a scan, and with what: a person's first view of the unit from this browser. Bots and
- * headless clients, HEAD requests and repeat views are not counted; a counted client gets the cookie that marks the
- * unit as seen. The district the phone shared is kept only when it is a real GB/T 2260 code. The scan page and the
- * app's JSON both go through here.
+ * Whether this request counts as a scan, and with what: a person's first view of the unit from this browser, and the
+ * first from this network address lately (ScanSources). Bots and headless clients, HEAD requests and repeat views are
+ * not counted; a counted client gets the cookie that marks the unit as seen. The district the phone shared is kept
+ * only when it is a real GB/T 2260 code. The scan page and the app's JSON both go through here.
  */
 export function scanToRecord(
   request: FastifyRequest, reply: FastifyReply, unit: string, sharedRegion: unknown, wantsJson: boolean,
@@ -60,9 +69,56 @@ export function scanToRecord(
   if (!clientClass) return undefined;
   const visit = visitOf(request.headers.cookie, unit, request.protocol === 'https');
   reply.header('set-cookie', visit.setCookie);
-  if (visit.repeat) return undefined;
+  if (visit.repeat || !request.server.scanSources.admit(request.ip, unit)) return undefined;
   const region = typeof sharedRegion === 'string' && /^\d{6}$/.test(sharedRegion) && regionNames(sharedRegion) ? sharedRegion : null;
   return { region, clientClass };
+}
+
+/** One address counts one unit once for at least this long (and at most twice it). */
+export const SAME_SOURCE_MS = 12 * 3600_000;
+/** Counted scans one address may add in an hour, over all units; its views beyond that are shown but not counted. */
+export const COUNTED_SCANS_PER_ADDRESS_HOUR = 100;
+const HOUR_MS = 3600_000;
+/** Entries a generation holds before it is retired early (~8 MB each at most): a flood cannot exhaust memory. */
+const GENERATION_CAP = 250_000;
+
+/**
+ * Guards the counterfeit warning against a client that drops its cookie: without this, eleven requests from one script
+ * would brand a genuine serialised item "possible counterfeit" (issue 4 §2–3). A unit counts once per network address
+ * (an IPv6 client by its /64) for 12–24 hours, and one address adds at most 100 counted scans an hour.
+ *
+ * Kept in this process's memory only, and never as addresses: each (address, unit) pair is remembered as 31 bits of an
+ * HMAC under a key made at start and never stored, in two generations that retire every 12 hours. A restart forgets
+ * them, which costs at most one extra count per pair. Two pairs sharing 31 bits (about 1 in 10,000 at a full
+ * generation) make one scan uncounted: a miss, never a false alarm.
+ */
+export class ScanSources {
+  private readonly key = randomBytes(32);
+  private current = new Set<number>();
+  private previous = new Set<number>();
+  private retiresAt: number;
+  private readonly perAddress = new FixedWindows();
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.retiresAt = now() + SAME_SOURCE_MS;
+  }
+
+  /** Whether a scan of `unit` from `ip` counts; if it does, it is remembered. */
+  admit(ip: string, unit: string): boolean {
+    const t = this.now();
+    if (t >= this.retiresAt || this.current.size >= GENERATION_CAP) {
+      this.previous = this.current;
+      this.current = new Set();
+      this.retiresAt = t + SAME_SOURCE_MS;
+    }
+    const group = addressGroup(ip);
+    // 31 bits stay a small integer in V8: the sets hold no heap numbers.
+    const pair = createHmac('sha256', this.key).update(group).update('\u0000').update(unit).digest().readInt32BE(0) >> 1;
+    if (this.current.has(pair) || this.previous.has(pair)) return false;
+    if (this.perAddress.hit(group, HOUR_MS, t).count > COUNTED_SCANS_PER_ADDRESS_HOUR) return false;
+    this.current.add(pair);
+    return true;
+  }
 }
 
 /** What kind of client is scanning, without keeping anything personal (issue 4 §3); null for those not counted. */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Everything the platform reads from its environment, frozen once at start. */
@@ -16,8 +17,13 @@ export interface Config {
   /** Public base URL the server prints and uses in Location headers. */
   readonly publicBaseUrl: string | undefined;
   readonly logLevel: string;
-  /** Trust X-Forwarded-For from a reverse proxy (SUYUAN_TRUST_PROXY=1); off by default, so a client cannot forge its audited address. */
-  readonly trustProxy: boolean;
+  /**
+   * The reverse proxies whose X-Forwarded-For entries are trusted (SUYUAN_TRUST_PROXY): false by default, so a client
+   * cannot forge its address. `1`/`true`/`yes` trust a proxy on this host (loopback), as docs/operator-guide.md sets
+   * it up; otherwise a comma-separated list of addresses, subnets or `loopback`/`linklocal`/`uniquelocal`. The client
+   * is the address the trusted proxies saw, so whatever a client wrote in the header itself is never taken.
+   */
+  readonly trustProxy: string | false;
   /** Worker threads that check and hash capture events while the main thread writes (SUYUAN_CAPTURE_WORKERS; 0 = in-process). */
   readonly captureWorkers: number;
   /** Resolver that codes of company prefixes not registered here are forwarded to (SUYUAN_UPSTREAM_RESOLVER, e.g. the provincial one); none = 404. */
@@ -40,7 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     upstreamResolver: overrides.upstreamResolver ?? (env.SUYUAN_UPSTREAM_RESOLVER ? upstreamFrom(env.SUYUAN_UPSTREAM_RESOLVER) : undefined),
     logLevel: overrides.logLevel ?? env.SUYUAN_LOG_LEVEL ?? 'warn',
     captureWorkers: overrides.captureWorkers ?? intFrom(env.SUYUAN_CAPTURE_WORKERS, defaultPrepareWorkers(), 'SUYUAN_CAPTURE_WORKERS'),
-    trustProxy: overrides.trustProxy ?? ['1', 'true', 'yes'].includes((env.SUYUAN_TRUST_PROXY ?? '').toLowerCase()),
+    trustProxy: overrides.trustProxy ?? trustedProxiesFrom(env.SUYUAN_TRUST_PROXY),
   };
   return Object.freeze(config);
 }
@@ -74,4 +80,19 @@ function upstreamFrom(value: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`SUYUAN_UPSTREAM_RESOLVER must be an http(s) URL, got "${value}"`);
   return value.replace(/\/+$/, '');
+}
+
+/** SUYUAN_TRUST_PROXY, as Fastify's `trustProxy` takes it (see Config.trustProxy). */
+function trustedProxiesFrom(value: string | undefined): string | false {
+  const v = (value ?? '').trim();
+  if (['', '0', 'false', 'no'].includes(v.toLowerCase())) return false;
+  if (['1', 'true', 'yes'].includes(v.toLowerCase())) return 'loopback';
+  for (const entry of v.split(',').map((e) => e.trim())) {
+    const [address = '', prefix] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    if (!named && (isIP(address) === 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)))) {
+      throw new Error(`SUYUAN_TRUST_PROXY: "${entry}" is not an address, a subnet (address/prefix) or loopback, linklocal, uniquelocal`);
+    }
+  }
+  return v;
 }

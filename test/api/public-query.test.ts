@@ -41,7 +41,8 @@ for (const dialect of testDialects()) {
     let keys: Record<string, { key: string; partyId: string }>;
     before(async () => ({ t, keys } = await demoApp(dialect)));
     after(async () => t?.close());
-    const get = (url: string, headers: Record<string, string> = PHONE) => t.inject({ method: 'GET', url, headers });
+    /** `from`: the phone's network address; each person scanning in these tests has their own. */
+    const get = (url: string, headers: Record<string, string> = PHONE, from = '127.0.0.1') => t.inject({ method: 'GET', url, headers, remoteAddress: from });
 
     test('a browser scanning a carton gets the server-rendered scan page: product, dates, chain, verified, first scan', async () => {
       const res = await get(CARTON);
@@ -61,8 +62,10 @@ for (const dialect of testDialects()) {
       assert.match(res.body, /href="\/proof\?code=https%3A%2F%2Fid.gs1.org%2F01%2F/);
       assert.match(section(res.body, 'verification'), /首次查询/);
       assert.match(String(res.headers.link), /rel="linkset"; type="application\/linkset\+json"/);
-      const again = await get(CARTON);
+      const again = await get(CARTON, PHONE, '198.51.100.2');
       assert.match(section(again.body, 'verification'), /已被查询 2 次/, 'another phone, with no cookie, is another scan');
+      const scripted = await get(CARTON);
+      assert.match(section(scripted.body, 'verification'), /已被查询 2 次/, 'the first address again, cookie dropped, is not another scan');
       const seen = String(res.headers['set-cookie']).split(';')[0]!;
       assert.match(seen, /^sy_seen=[A-Za-z0-9_-]{8}$/, 'the first view marks the code as seen in the browser');
       const reload = await get(CARTON, { ...PHONE, cookie: seen });
@@ -152,14 +155,14 @@ for (const dialect of testDialects()) {
       assert.equal(trace.statusCode, 307);
       assert.match(String(trace.headers.location), /\/api\/v1\/public\/scan\?code=https%3A%2F%2Fid\.gs1\.org%2F01%2F/);
       const app = { accept: 'application/json', 'user-agent': 'SuyuanApp/1.0' };
-      const json = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), app);
+      const json = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), app, '198.51.100.20');
       assert.equal(json.statusCode, 200, json.body);
       assert.equal(json.json().product.name, '绿野纯牛奶 250mL');
-      const next = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), app);
+      const next = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), app, '198.51.100.21');
       assert.equal(next.json().scans.count, json.json().scans.count + 1, 'an app lookup counts as a scan');
       assert.equal(next.json().scans.firstAt, (await t.deps.scans.findTally(CARTON_URI))!.firstAt, 'the app is told when the code was first scanned');
       const appSeen = String(next.headers['set-cookie']).split(';')[0]!;
-      const kept = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), { ...app, cookie: appSeen });
+      const kept = await get(String(trace.headers.location).replace(/^https?:\/\/[^/]+/, ''), { ...app, cookie: appSeen }, '198.51.100.22');
       assert.equal(kept.json().scans.count, next.json().scans.count, 'an app that keeps the cookie is counted once');
       const recall = await get(`${CARTON}?linkType=https://gs1.org/voc/recallStatus`);
       assert.equal(recall.statusCode, 307);
@@ -359,13 +362,13 @@ for (const dialect of testDialects()) {
 
     test('a serialised code scanned in far-apart cities, or too often, is flagged as a possible counterfeit', async () => {
       const code = `/01/${MILK_GTIN}/21/LY2611060002`;
-      const first = await get(`${code}?region=441302`);
+      const first = await get(`${code}?region=441302`, PHONE, '198.51.100.31');
       assert.doesNotMatch(first.body, /id="suspicious"/);
-      const far = await get(`${code}?region=440304`);
+      const far = await get(`${code}?region=440304`, PHONE, '198.51.100.32');
       assert.match(section(far.body, 'suspicious'), /疑似假冒/);
       assert.doesNotMatch(far.body, /id="scan-hint"/, 'the counterfeit warning speaks instead of the gentler hint');
       const lot = await get(`/01/${MILK_GTIN}/10/LY261106`);
-      for (let i = 0; i < 12; i++) await get(`/01/${MILK_GTIN}/10/LY261106`);
+      for (let i = 0; i < 12; i++) await get(`/01/${MILK_GTIN}/10/LY261106`, PHONE, `198.51.100.${40 + i}`);
       const lotAgain = (await get(`/01/${MILK_GTIN}/10/LY261106`)).body;
       assert.doesNotMatch(lotAgain, /id="suspicious"/, 'a lot code is printed on many packs: no counterfeit rule');
       assert.match(lotAgain, /id="scan-first"/);
@@ -377,9 +380,28 @@ for (const dialect of testDialects()) {
       const bot = await get(code, { 'user-agent': 'Googlebot/2.1', accept: 'text/html' });
       assert.equal(bot.statusCode, 200);
       assert.equal((await t.deps.scans.findTally(`https://id.gs1.org${code}`))!.scans, 2, 'bots are not counted');
-      const byApp = await get(`/api/v1/public/scan?code=${encodeURIComponent(`https://id.gs1.org${code}`)}&region=999999`, { accept: 'application/json', 'user-agent': 'SuyuanApp/1.0' });
+      const byApp = await get(`/api/v1/public/scan?code=${encodeURIComponent(`https://id.gs1.org${code}`)}&region=999999`, { accept: 'application/json', 'user-agent': 'SuyuanApp/1.0' }, '198.51.100.33');
       assert.equal(byApp.statusCode, 200, byApp.body);
       assert.equal((await t.deps.scans.listScans(`https://id.gs1.org${code}`, 1))[0]!.region, null, 'a district that does not exist is not kept');
+    });
+
+    test('a script that drops its cookie cannot brand a genuine item a counterfeit; eleven phones can', async () => {
+      const code = `/01/${MILK_GTIN}/21/LY2611060003`;
+      for (let i = 0; i < 12; i++) assert.equal((await get(code, PHONE, '203.0.113.50')).statusCode, 200);
+      const fromV6 = ['2001:db8:5:7::1', '2001:db8:5:7:ffff::9', '2001:0db8:0005:0007:1:2:3:4'];
+      for (const from of fromV6) await get(code, PHONE, from);
+      const tally = (await t.deps.scans.findTally(`https://id.gs1.org${code}`))!;
+      assert.equal(tally.scans, 2, 'one IPv4 address and one IPv6 /64 count once each, however often they come without the cookie');
+      const page = await get(code, PHONE, '203.0.113.50');
+      assert.doesNotMatch(page.body, /id="suspicious"/);
+      assert.match(section(page.body, 'verification'), /已被查询 2 次/);
+      for (let i = 3; i <= 11; i++) await get(code, PHONE, `198.51.100.${100 + i}`);
+      const eleventh = await get(code, PHONE, '203.0.113.50');
+      assert.match(section(eleventh.body, 'verification'), /已被查询 11 次/);
+      assert.match(section(eleventh.body, 'suspicious'), /疑似假冒/, 'eleven phones on eleven addresses are the counterfeit rule');
+      const json = await get(`/api/v1/public/scan?code=${encodeURIComponent(`https://id.gs1.org${code}`)}`, { accept: 'application/json', 'user-agent': 'SuyuanApp/1.0' }, '198.51.100.130');
+      assert.equal(json.json().scans.reason, 'too_many_scans');
+      assert.equal(json.json().scans.count, 12, 'an app on a new address counts too');
     });
 
     test('a blacklisted producer and a recalled carton are warned about on the page', async () => {

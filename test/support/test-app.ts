@@ -20,7 +20,8 @@ export interface TestApp {
   close(): Promise<void>;
   /** Registers a party through the admin API and returns its id, uri and a key with the given scopes. */
   party(input?: Partial<PartyInput>, scopes?: string[]): Promise<{ id: string; uri: string; uscc: string; key: string; sites: Array<{ id: string; uri: string }> }>;
-  inject(opts: { method: string; url: string; key?: string; payload?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  /** `remoteAddress`: the client's address as the socket would give it (127.0.0.1 unless said). */
+  inject(opts: { method: string; url: string; key?: string; payload?: unknown; headers?: Record<string, string>; remoteAddress?: string }): Promise<LightMyRequestResponse>;
 }
 
 /** What the admin API takes for a party, plus the sites to add to it. */
@@ -48,10 +49,11 @@ export async function createTestApp(dialect: StoreDialect, overrides: Partial<Co
   const store = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const deps = createDeps(config, store);
   const app = await buildApp(deps);
-  const inject: TestApp['inject'] = ({ method, url, key, payload, headers }) =>
+  const inject: TestApp['inject'] = ({ method, url, key, payload, headers, remoteAddress }) =>
     app.inject({
       method: method as never,
       url,
+      ...(remoteAddress ? { remoteAddress } : {}),
       payload: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload),
       headers: {
         ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),

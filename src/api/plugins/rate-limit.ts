@@ -1,5 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { DomainError } from '../../domain/errors.ts';
+import { addressGroup } from '../client-address.ts';
+import { FixedWindows } from '../fixed-windows.ts';
 
 /** A route's limit on how often one client address may call it. */
 export interface RateLimit {
@@ -14,26 +16,16 @@ declare module 'fastify' {
   }
 }
 
-/** Addresses tracked at once; past this the oldest windows are dropped (a flood of addresses cannot exhaust memory). */
-const MAX_TRACKED = 50_000;
-
 /**
- * Fixed-window limits per client address and route, in this process's memory (behind several processes, each counts
- * its own share — still a bound). Over the limit: 429 `rate_limited` with Retry-After.
+ * Fixed-window limits per client address (an IPv6 client by its /64) and route (`FixedWindows`: in this process's
+ * memory, bounded).
+ * Over the limit: 429 `rate_limited` with Retry-After.
  */
 export function registerRateLimit(app: FastifyInstance, now: () => number = Date.now): void {
-  const windows = new Map<string, { count: number; resetAt: number }>();
+  const windows = new FixedWindows();
   const check = (limit: RateLimit): onRequestHookHandler => (request, reply, done) => {
-    const key = `${request.routeOptions.url}\u0000${request.ip}`;
     const t = now();
-    let w = windows.get(key);
-    if (!w || w.resetAt <= t) {
-      windows.delete(key);
-      if (windows.size >= MAX_TRACKED) windows.delete(windows.keys().next().value!);
-      w = { count: 0, resetAt: t + limit.windowMs };
-      windows.set(key, w);
-    }
-    w.count++;
+    const w = windows.hit(`${request.routeOptions.url}\u0000${addressGroup(request.ip)}`, limit.windowMs, t);
     if (w.count > limit.max) {
       const retryAfter = Math.max(1, Math.ceil((w.resetAt - t) / 1000));
       reply.header('retry-after', String(retryAfter));

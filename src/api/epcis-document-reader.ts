@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { DomainError } from '../domain/errors.ts';
 import type { CaptureSource } from '../core/capture-events.ts';
 import { EpcisDocumentSplitter } from './epcis-document-splitter.ts';
+import { processIsAlive } from '../core/process-alive.ts';
 
 type Json = Record<string, unknown>;
 
@@ -116,16 +117,6 @@ export async function removeAbandonedSpools(folder: string = tmpdir()): Promise<
     removed++;
   }
   return removed;
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function* limitBytes(stream: Readable, maxBytes: number): AsyncGenerator<Buffer> {

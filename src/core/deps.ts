@@ -47,6 +47,7 @@ export interface Deps {
 export function createDeps(config: Config, store: Store, now: () => Date = () => new Date()): Deps {
   const preparer = createPreparer(config.captureWorkers);
   const scans = new ScanRepository(store);
+  const audit = new AuditRepository(store);
   return {
     config,
     store,
@@ -54,7 +55,7 @@ export function createDeps(config: Config, store: Store, now: () => Date = () =>
     keys: new ApiKeyRepository(store),
     products: new ProductRepository(store),
     events: new EventRepository(store),
-    audit: new AuditRepository(store),
+    audit,
     settings: new SettingRepository(store),
     ledger: new LedgerRepository(store),
     lineage: new LineageRepository(store),
@@ -70,6 +71,7 @@ export function createDeps(config: Config, store: Store, now: () => Date = () =>
     async close() {
       await preparer.close();
       await scans.flush();
+      await audit.flush();
       await store.close();
     },
   };

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, type DialectAdapter, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import { SqliteReader } from './sqlite-reader.ts';
+import { SharedReadSqliteDialect, WriteTurn } from './sqlite-driver.ts';
 import { initialMigration } from './migrations/0001-initial.ts';
 import { lineageAndLedgerMigration } from './migrations/0002-lineage-and-ledger.ts';
 import { recallMigration } from './migrations/0003-recall.ts';
@@ -32,6 +33,11 @@ export interface Store {
    * for raw reads made while a transaction is open on the main connection (see committed-reads.ts).
    */
   readonly committedView?: () => BetterSqlite3.Database;
+  /**
+   * Present on SQLite: the turn on the write connection (sqlite-driver.ts). Kysely takes it for writes and transactions;
+   * raw code that opens a transaction there, or writes through Kysely's back, takes it first.
+   */
+  readonly writeTurn?: WriteTurn;
   /** Present on PostgreSQL: the pool Kysely also uses. */
   readonly pool?: pg.Pool;
   /** Human description without secrets, e.g. "SQLite ./data/suyuan.db". */
@@ -71,23 +77,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
   return store;
 }
 
-/**
- * SQLite's DDL is transactional, but Kysely's SQLite adapter says it is not, so its migrator would run each migration
- * statement by statement: a process killed while a migration ran left it half applied and unrecorded, and the next
- * start failed on what was already there. Said truthfully, the migrator wraps the migrations in a transaction.
- */
-class TransactionalDdlSqliteAdapter extends SqliteAdapter {
-  override get supportsTransactionalDdl(): boolean {
-    return true;
-  }
-}
-
-class TransactionalDdlSqliteDialect extends SqliteDialect {
-  override createAdapter(): DialectAdapter {
-    return new TransactionalDdlSqliteAdapter();
-  }
-}
-
 function openSqlite(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'suyuan.db');
@@ -107,7 +96,6 @@ function openSqlite(dataDir: string): Store {
   // and each page is then copied back once instead of once per commit. journal_size_limit keeps the file bounded.
   sqlite.pragma('wal_autocheckpoint = 16384');
   sqlite.pragma('journal_size_limit = 134217728');
-  const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: withStatementCache(sqlite) }) });
   const sqliteReader = new SqliteReader(file);
   let committed: BetterSqlite3.Database | undefined;
   const committedView = () => {
@@ -120,12 +108,24 @@ function openSqlite(dataDir: string): Store {
     }
     return committed;
   };
+  const writeTurn = new WriteTurn();
+  const cachedWrite = withStatementCache(sqlite);
+  let cachedCommitted: ReturnType<typeof withStatementCache> | undefined;
+  const db = new Kysely<Database>({
+    dialect: new SharedReadSqliteDialect({
+      write: { prepare: (source: string) => cachedWrite.prepare(source), get inTransaction() { return sqlite.inTransaction; } },
+      committed: () => (cachedCommitted ??= withStatementCache(committedView())),
+      turn: writeTurn,
+      close: () => sqlite.close(),
+    }),
+  });
   return {
     db,
     dialect: 'sqlite',
     sqlite,
     sqliteReader,
     committedView,
+    writeTurn,
     description: `SQLite ${file}`,
     async close() {
       await sqliteReader.close();
@@ -144,10 +144,9 @@ const STATEMENT_CACHE_SIZE = 512;
  * the public pages' many small reads. Safe because nothing here iterates a statement lazily (no `.stream()`), so a
  * statement is never busy when it is handed out again.
  */
-function withStatementCache(sqlite: BetterSqlite3.Database): Pick<BetterSqlite3.Database, 'prepare' | 'close'> {
+function withStatementCache(sqlite: BetterSqlite3.Database): Pick<BetterSqlite3.Database, 'prepare'> {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => sqlite.close(),
     prepare(source: string) {
       let stmt = cache.get(source);
       if (stmt) {
@@ -159,7 +158,7 @@ function withStatementCache(sqlite: BetterSqlite3.Database): Pick<BetterSqlite3.
       cache.set(source, stmt);
       return stmt;
     },
-  } as Pick<BetterSqlite3.Database, 'prepare' | 'close'>;
+  } as Pick<BetterSqlite3.Database, 'prepare'>;
 }
 
 function openPostgres(databaseUrl: string, onConnectionLost: (err: Error) => void): Store {

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withCheckDigit } from '../../src/core/demo/huizhou-chains.ts';
@@ -143,6 +144,45 @@ for (const dialect of testDialects()) {
       assert.deepEqual(await t.deps.scans.findTally(unit), second, 'the scans are kept though the capture rolled back, as they were answered');
       assert.deepEqual((await t.deps.scans.listScans(unit, 5)).map((s) => s.clientClass), ['wechat', 'mobile-browser']);
       assert.deepEqual(await t.deps.lineage.listEdgesTouching([unit]), []);
+    });
+
+    test("another firm's and a regulator's authenticated reads answer during a capture; their audit rows wait for it, on disk too", async () => {
+      const good = Array.from({ length: 800 }, (_, i) => commissioning(`AUD${String(i).padStart(5, '0')}`));
+      const { capture, resume } = await pausedCapture(t, keys['dairy-plant']!.key, good, []);
+      if (t.deps.store.sqlite) assert.ok(t.deps.store.sqlite.inTransaction, 'the capture holds its transaction open');
+      const unit = `https://id.gs1.org/01/${MILK_GTIN}/21/AUD00001`;
+      const { lastId } = await t.deps.store.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('lastId')).executeTakeFirstOrThrow();
+      const auditRows = () => t.deps.store.db.selectFrom('audit_log').select(['action', 'actor_id']).where('action', 'in', ['epcis.query', 'trace.read']).where('id', '>', Number(lastId ?? 0)).execute();
+
+      // Before, on SQLite, each of these waited for the capture's end: their key lookup, their reads and their audit row.
+      const plantQuery = await within(t.inject({ method: 'GET', url: `/epcis/events?MATCH_epc=${encodeURIComponent(unit)}`, key: keys['dairy-plant']!.key }), 10_000, "the capturing firm's own query");
+      assert.equal(plantQuery.statusCode, 200, plantQuery.body);
+      assert.equal(plantQuery.json().epcisBody.queryResults.resultsBody.eventList.length, 0, 'the open capture is not seen, even by its firm');
+      const regulator = await within(t.inject({ method: 'GET', url: `/api/v1/trace?code=${encodeURIComponent(unit)}&direction=both`, key: keys['reg-food-drug']!.key }), 10_000, "a regulator's trace");
+      assert.equal(regulator.statusCode, 200, regulator.body);
+      assert.deepEqual(regulator.json().edges, []);
+      const market = await within(t.inject({ method: 'GET', url: '/epcis/events?perPage=5', key: keys['market']!.key }), 10_000, "another firm's query");
+      assert.equal(market.statusCode, 200, market.body);
+
+      const journal = t.deps.store.sqlite ? `${t.deps.store.sqlite.name}-waiting-audit-${process.pid}` : undefined;
+      if (journal) {
+        assert.deepEqual(await auditRows(), [], 'on SQLite the audit rows wait for the capture rather than join it');
+        const lines = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string });
+        assert.ok(lines.length >= 3 && lines.every((l) => l.action.length > 0), `waiting in the journal: ${lines.length}`);
+      }
+      // A write through Kysely does wait for the capture (one writer): it is not through yet.
+      let written = false;
+      const write = t.deps.store.db.insertInto('setting').values({ key: 'written-after-a-capture', value: 'yes' }).execute().then(() => (written = true));
+      await new Promise((r) => setTimeout(r, 200));
+      if (t.deps.store.sqlite) assert.equal(written, false, 'a write waits for the capture on SQLite');
+
+      resume();
+      await capture;
+      await within(write, 10_000, 'the write');
+      await t.deps.audit.flush();
+      const rows = await auditRows();
+      assert.ok(rows.length >= 3, `the reads are audited: ${JSON.stringify(rows)}`);
+      if (journal) assert.equal(existsSync(journal) ? readFileSync(journal, 'utf8') : '', '', 'and the journal is emptied');
     });
 
     test('a document rejected in its first events never opens the write transaction, so nothing waits for the rest of it', async () => {

@@ -64,6 +64,46 @@ test('while a transaction is open on the main connection, raw reads see only wha
   }
 });
 
+test("Kysely's reads follow the same rule: during another's transaction they answer at once from what is committed; its writes wait their turn (SQLite)", async () => {
+  const t = await createTestApp('sqlite');
+  try {
+    const db = t.deps.store.db;
+    const valueOf = (q: typeof db) => q.selectFrom('setting').select('value').where('key', '=', 'driver-test').execute();
+    let resume!: () => void;
+    const paused = new Promise<void>((r) => (resume = r));
+    let seenInside: unknown;
+    let inserted!: () => void;
+    const insertedYet = new Promise<void>((r) => (inserted = r));
+    const transaction = db.transaction().execute(async (trx) => {
+      await trx.insertInto('setting').values({ key: 'driver-test', value: 'uncommitted' }).execute();
+      seenInside = await valueOf(trx as unknown as typeof db);
+      inserted();
+      await paused;
+    });
+    await insertedYet;
+    assert.deepEqual(seenInside, [{ value: 'uncommitted' }], 'the transaction reads its own write');
+    assert.deepEqual(await valueOf(db), [], 'a read outside it answers now, without the uncommitted row');
+    let written = false;
+    const write = db.insertInto('setting').values({ key: 'driver-test-2', value: 'x' }).execute().then(() => (written = true));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(written, false, 'a write waits for the transaction');
+    resume();
+    await transaction;
+    await write;
+    assert.deepEqual(await valueOf(db), [{ value: 'uncommitted' }], 'committed, it is read');
+    // A transaction that fails gives the turn back too.
+    await assert.rejects(db.transaction().execute(async (trx) => {
+      await trx.insertInto('setting').values({ key: 'driver-test-3', value: 'y' }).execute();
+      throw new Error('changed my mind');
+    }), /changed my mind/);
+    assert.equal(t.deps.store.sqlite!.inTransaction, false);
+    await db.insertInto('setting').values({ key: 'driver-test-4', value: 'z' }).execute();
+    assert.deepEqual((await db.selectFrom('setting').select('key').where('key', 'like', 'driver-test%').orderBy('key').execute()).map((r) => r.key), ['driver-test', 'driver-test-2', 'driver-test-4']);
+  } finally {
+    await t.close();
+  }
+});
+
 test('a statement the worker cannot run rejects with SQLite\'s message, and the worker goes on serving (SQLite)', async () => {
   const t = await createTestApp('sqlite');
   try {

@@ -7,6 +7,7 @@ import { appendLedgerPostgres, appendLedgerSqlite, type LedgerEntry } from './le
 import { oneOf } from './one-of.ts';
 import { preparedRows } from './raw-select.ts';
 import { readConnection } from '../committed-reads.ts';
+import { auditParams, SQLITE_AUDIT_INSERT } from './audit.repository.ts';
 
 export type EventRow = Selectable<EventTable>;
 export type CaptureJobRow = Selectable<CaptureJobTable>;
@@ -113,17 +114,14 @@ export class EventRepository {
     const sqlite = this.store.sqlite!;
     this.sqliteInsert ??= prepareSqlite(sqlite);
     const stmts = this.sqliteInsert;
-    // Hold Kysely's lock on the one SQLite connection until the capture ends, so nothing interleaves with its transaction.
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    let acquired!: () => void;
-    const ready = new Promise<void>((r) => (acquired = r));
-    const lock = this.store.db.connection().execute(async () => {
-      acquired();
-      await released;
-    });
-    await ready;
-    sqlite.exec('BEGIN IMMEDIATE');
+    // Hold the write turn until the capture ends, so no other write interleaves with its transaction.
+    const release = await this.store.writeTurn!.acquire();
+    try {
+      sqlite.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      release();
+      throw err;
+    }
     let stored = 0;
     let total = 0;
     const ledger: LedgerEntry[] = [];
@@ -132,7 +130,6 @@ export class EventRepository {
         if (sqlite.inTransaction) sqlite.exec(sqlText);
       } finally {
         release();
-        await lock;
       }
     };
     return {
@@ -538,9 +535,7 @@ function prepareSqlite(sqlite: NonNullable<Store['sqlite']>) {
       `INSERT INTO capture_job (id, party_id, running, success, error_behaviour, event_count, stored_count, duplicate_count, errors, created_at, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    audit: sqlite.prepare(
-      'INSERT INTO audit_log (at, actor_id, actor_kind, action, target, outcome, ip, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
+    audit: sqlite.prepare(SQLITE_AUDIT_INSERT),
     lineage: sqlite.prepare(
       'INSERT OR IGNORE INTO lineage_edge (from_node, kind, to_node, unit, event_id, event_time, party_id, quantity, uom) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -556,9 +551,6 @@ function jobParams(job: Insertable<CaptureJobTable>, stored: number, total: numb
 }
 
 /** The audit row's values in column order. */
-function auditParams(a: Insertable<AuditLogTable>): unknown[] {
-  return [a.at, a.actor_id ?? null, a.actor_kind, a.action, a.target ?? null, a.outcome, a.ip ?? null, a.details ?? null];
-}
 
 /** A firm's keys in `event_viewer`: its party id (its own captures), its party URI and its sites' URIs. */
 function viewerKeys(v: Extract<EventVisibility, { kind: 'party' }>): string[] {

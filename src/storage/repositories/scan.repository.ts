@@ -1,6 +1,6 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../open-database.ts';
 import { preparedObjects } from './raw-select.ts';
+import { WaitingWrites } from '../waiting-writes.ts';
 
 /** What is known of a code's scans. */
 export interface ScanTally {
@@ -55,6 +55,11 @@ export class ScanRepository {
     await this.sqliteLog?.flush();
   }
 
+  /** Writes the scans that processes killed during a capture left waiting (SQLite); when the platform opens. */
+  recoverAbandoned(isAlive: (pid: number) => boolean): number {
+    return this.store.sqlite ? (this.sqliteLog ??= new SqliteScanLog(this.store)).recoverAbandoned(isAlive) : 0;
+  }
+
   /** The most recent scans of a code, newest first. */
   async listScans(unit: string, limit: number): Promise<Array<{ at: string; region: string | null; clientClass: string }>> {
     const rows = await this.store.db.selectFrom('scan').select(['at', 'region', 'client_class']).where('unit', '=', unit).orderBy('id', 'desc').limit(limit).execute();
@@ -63,22 +68,15 @@ export class ScanRepository {
 }
 
 /**
- * Scans on SQLite. When the write connection is free, a scan is written at once in a transaction of its own. While a
- * transaction is open there (a capture between its awaits), the scan must not join it, or the capture's rollback would
- * take it along; nor should the page wait for the capture, which for a 64 MB document takes tens of seconds. So it
- * waits in memory and is written, with any others that came meanwhile, as soon as the connection is free; the tally
- * it answers with is the committed one (committed-reads.ts) with the waiting scans of that code added. A process
- * killed before then loses those scans, as it lost them when they were written inside the capture's transaction.
+ * Scans on SQLite: written at once when the write connection is free; while a capture's transaction is open there they
+ * wait (WaitingWrites: in memory and in a journal), and the tally answered is the committed one (committed-reads.ts)
+ * with the waiting scans of that code added.
  */
 class SqliteScanLog {
-  private readonly waiting: ScanInput[] = [];
-  private flushing?: Promise<void>;
-  private readonly writeAll: (scans: readonly ScanInput[]) => Map<string, ScanTally>;
-
-  private readonly sqlite: BetterSqlite3.Database;
+  private readonly writes: WaitingWrites<ScanInput, Map<string, ScanTally>>;
 
   constructor(private readonly store: Store) {
-    const db = (this.sqlite = store.sqlite!);
+    const db = store.sqlite!;
     const insert = db.prepare('INSERT INTO scan (unit, at, region, client_class) VALUES (?, ?, ?, ?)');
     const upsert = db.prepare(
       `INSERT INTO scan_tally (unit, scans, first_at, last_at, regions)
@@ -89,56 +87,31 @@ class SqliteScanLog {
                         THEN regions ELSE json_insert(regions, '$[#]', @region) END
        RETURNING scans, first_at, last_at, regions`,
     );
-    this.writeAll = db.transaction((scans: readonly ScanInput[]) => {
+    this.writes = new WaitingWrites(store, 'scans', db.transaction((scans: readonly ScanInput[]) => {
       const tallies = new Map<string, ScanTally>();
       for (const scan of scans) {
         insert.run(scan.unit, scan.at, scan.region, scan.clientClass);
         tallies.set(scan.unit, toTally(upsert.get({ unit: scan.unit, at: scan.at, region: scan.region }) as TallyRow));
       }
       return tallies;
-    });
+    }));
   }
 
   async record(scan: ScanInput): Promise<ScanTally> {
-    this.waiting.push(scan);
-    if (!this.sqlite.inTransaction) return this.writeWaiting().get(scan.unit)!;
-    this.scheduleFlush();
+    const written = this.writes.add(scan);
+    if (written) return written.get(scan.unit)!;
     // Both taken in the same turn (SQLite reads synchronously), so no flush falls between them.
-    const waitingOfUnit = this.waiting.filter((w) => w.unit === scan.unit);
+    const waitingOfUnit = this.writes.pending.filter((w) => w.unit === scan.unit);
     const committed = await committedTally(this.store, scan.unit);
     return waitingOfUnit.reduce(withScan, committed)!;
   }
 
-  async flush(): Promise<void> {
-    await this.flushing;
-    if (this.waiting.length) await this.store.db.connection().execute(async () => void this.writeWaiting());
+  flush(): Promise<void> {
+    return this.writes.flush();
   }
 
-  /** Writes what waits, in order; on a failure it stays waiting for the next scan or flush. */
-  private writeWaiting(): Map<string, ScanTally> {
-    const batch = this.waiting.slice();
-    const tallies = this.writeAll(batch);
-    this.waiting.splice(0, batch.length);
-    return tallies;
-  }
-
-  /**
-   * Kysely hands out the connection only between transactions: the waiting scans are written at the first chance, and
-   * those that came while that write was queued at the next. After a failed write they wait for the next scan or flush.
-   */
-  private scheduleFlush(): void {
-    let failed = false;
-    this.flushing ??= this.store.db
-      .connection()
-      .execute(async () => void this.writeWaiting())
-      .catch((err: Error) => {
-        failed = true;
-        process.stderr.write(`suyuan: ${this.waiting.length} scan(s) not yet written: ${err.message}\n`);
-      })
-      .finally(() => {
-        this.flushing = undefined;
-        if (this.waiting.length && !failed) this.scheduleFlush();
-      });
+  recoverAbandoned(isAlive: (pid: number) => boolean): number {
+    return this.writes.recoverAbandoned(isAlive);
   }
 }
 

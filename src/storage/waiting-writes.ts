@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Store } from './open-database.ts';
+
+/**
+ * Small writes on SQLite that must neither join another request's transaction nor wait for it: a scan recorded by a
+ * scan page, the audit row of an authenticated read. SQLite has one write connection; while a capture holds it with
+ * its transaction open (tens of seconds for a 64 MB document), such a write made there would join that transaction and
+ * vanish with its rollback, and waiting for it would hold the request. So it waits here instead, and is written with
+ * any others that came meanwhile as soon as the write turn is free. When the connection is free it is written at once.
+ *
+ * What waits is also appended to a journal file beside the database (`suyuan.db-waiting-<kind>-<pid>`), emptied when
+ * it is written: a process killed meanwhile loses nothing, and the next process to open the platform writes what a dead
+ * process left (`recoverAbandoned`). A write() reaches the OS before the request is answered, so it survives the
+ * process, as SQLite's own commits in WAL mode with synchronous=NORMAL do. Killed between the commit of a batch and the
+ * emptying of its journal (a few microseconds), the batch would be written twice on recovery.
+ */
+export class WaitingWrites<T, R> {
+  private readonly waiting: T[] = [];
+  private flushing?: Promise<void>;
+  private journalFd?: number;
+  private journaled = false;
+  private readonly journalPath: string;
+
+  /**
+   * @param kind names the journal (letters only).
+   * @param writeAll writes items, in order, in one transaction of the write connection; what it returns `add` returns.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly kind: string,
+    private readonly writeAll: (items: readonly T[]) => R,
+  ) {
+    this.journalPath = journalPathOf(store, kind, process.pid);
+  }
+
+  /** The items still waiting, oldest first. */
+  get pending(): readonly T[] {
+    return this.waiting;
+  }
+
+  /**
+   * Writes `item` now if no transaction is open on the write connection, and returns what writeAll returned; otherwise
+   * keeps it waiting (in the journal too) and returns undefined.
+   */
+  add(item: T): R | undefined {
+    this.waiting.push(item);
+    if (!this.store.sqlite!.inTransaction) return this.writeWaiting();
+    this.journalFd ??= fs.openSync(this.journalPath, 'a');
+    fs.writeSync(this.journalFd, `${JSON.stringify(item)}\n`);
+    this.journaled = true;
+    this.scheduleFlush();
+    return undefined;
+  }
+
+  /** Writes what waits, waiting for the write turn if need be; before the store closes. */
+  async flush(): Promise<void> {
+    await this.flushing;
+    if (this.waiting.length) await this.store.writeTurn!.run(() => void this.writeWaiting());
+    if (this.journalFd !== undefined) {
+      fs.closeSync(this.journalFd);
+      this.journalFd = undefined;
+      if (!this.waiting.length) fs.rmSync(this.journalPath, { force: true });
+    }
+  }
+
+  /**
+   * Writes what processes that are gone left in their journals of this kind, and removes those journals. Returns how
+   * many items were written. Called when the platform opens, before it serves.
+   */
+  recoverAbandoned(isAlive: (pid: number) => boolean): number {
+    const dir = path.dirname(this.journalPath);
+    const pattern = new RegExp(`^${escapeRegExp(path.basename(this.store.sqlite!.name))}-waiting-${this.kind}-(\\d+)$`);
+    let recovered = 0;
+    for (const name of fs.readdirSync(dir)) {
+      const pid = Number(pattern.exec(name)?.[1]);
+      if (!pid || pid === process.pid || isAlive(pid)) continue;
+      const file = path.join(dir, name);
+      const items: T[] = [];
+      for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+        if (!line) continue;
+        try {
+          items.push(JSON.parse(line) as T);
+        } catch {
+          // The last line of a process killed in the middle of its write() — nothing was answered for it.
+        }
+      }
+      if (items.length) this.writeAll(items);
+      fs.rmSync(file);
+      recovered += items.length;
+    }
+    return recovered;
+  }
+
+  /** Writes what waits, in order; on a failure it stays waiting (and journaled) for the next add or flush. */
+  private writeWaiting(): R {
+    const batch = this.waiting.slice();
+    const result = this.writeAll(batch);
+    this.waiting.splice(0, batch.length);
+    if (this.journaled && this.journalFd !== undefined) {
+      fs.ftruncateSync(this.journalFd, 0);
+      this.journaled = false;
+    }
+    return result;
+  }
+
+  /**
+   * The waiting items are written at the first turn, and those that came while that write was queued at the next.
+   * After a failed write they wait for the next add or flush.
+   */
+  private scheduleFlush(): void {
+    let failed = false;
+    this.flushing ??= this.store.writeTurn!
+      .run(() => void this.writeWaiting())
+      .catch((err: Error) => {
+        failed = true;
+        process.stderr.write(`suyuan: ${this.waiting.length} ${this.kind} write(s) waiting, kept in ${this.journalPath}: ${err.message}\n`);
+      })
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.waiting.length && !failed) this.scheduleFlush();
+      });
+  }
+}
+
+function journalPathOf(store: Store, kind: string, pid: number): string {
+  return `${store.sqlite!.name}-waiting-${kind}-${pid}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

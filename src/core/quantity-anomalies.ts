@@ -31,7 +31,7 @@ export interface AnomalyScanProgress {
  * order, so none is skipped — replays the quantity ledger of every unit they moved and keeps each holder that gave
  * out more than it held. Idempotent and resumable: findings and the cursor are written together, step by step.
  */
-export async function scanQuantityAnomalies(deps: Deps, options: { maxLeaves?: number } = {}): Promise<AnomalyScanProgress> {
+export async function scanQuantityAnomalies(deps: Deps, options: { maxLeaves?: number; stopWhen?: () => boolean } = {}): Promise<AnomalyScanProgress> {
   let { scannedThrough, treeSize } = await deps.anomalies.progress();
   const stop = Math.min(treeSize, scannedThrough + (options.maxLeaves ?? Number.POSITIVE_INFINITY));
   let units = 0;
@@ -44,6 +44,7 @@ export async function scanQuantityAnomalies(deps: Deps, options: { maxLeaves?: n
     units += moved.length;
     found += anomalies.length;
     scannedThrough = to;
+    if (options.stopWhen?.()) break;
     // SQLite's reads never give the event loop a turn: without this a backlog of a million leaves held the server
     // for minutes. Between steps, requests waiting are answered.
     if (scannedThrough < stop) await nextTurn();
@@ -121,7 +122,7 @@ export async function listQuantityAnomalies(deps: Deps, actor: Actor, query: { s
   };
 }
 
-const running = new WeakMap<Deps, { again: boolean }>();
+const running = new WeakMap<Deps, { again: boolean; stopping: boolean; done: Promise<void> }>();
 
 /**
  * Runs the anomaly scan in the background after captures: one scan at a time per platform, and a capture that lands
@@ -133,18 +134,29 @@ export function kickAnomalyScan(deps: Deps, onError: (err: unknown) => void): vo
     state.again = true;
     return;
   }
-  const mine = { again: false };
+  const mine = { again: false, stopping: false, done: Promise.resolve() };
   running.set(deps, mine);
-  void (async () => {
+  mine.done = (async () => {
     try {
       do {
         mine.again = false;
-        await scanQuantityAnomalies(deps);
-      } while (mine.again);
+        await scanQuantityAnomalies(deps, { stopWhen: () => mine.stopping });
+      } while (mine.again && !mine.stopping);
     } catch (err) {
       onError(err);
     } finally {
       running.delete(deps);
     }
   })();
+}
+
+/**
+ * Lets a background scan finish the step it is in and waits for it; before the store closes, which would otherwise
+ * fail the scan under it. The next start goes on from the cursor the last step wrote.
+ */
+export async function stopAnomalyScan(deps: Deps): Promise<void> {
+  const state = running.get(deps);
+  if (!state) return;
+  state.stopping = true;
+  await state.done;
 }

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../support/stores.ts';
 import { ADMIN_KEY, createTestApp, demoApp, epcisDoc, type TestApp } from '../support/test-app.ts';
-import { LEAVES_PER_STEP, scanQuantityAnomalies } from '../../src/core/quantity-anomalies.ts';
+import { kickAnomalyScan, LEAVES_PER_STEP, scanQuantityAnomalies } from '../../src/core/quantity-anomalies.ts';
 
 const PORK_LOT = 'https://id.gs1.org/01/06970123100014/10/ZR20261103';
 
@@ -134,6 +134,34 @@ for (const dialect of testDialects()) {
       assert.ok(progress.units >= count, `${progress.units} units`);
       // SQLite's reads resolve without the event loop: only the scan's own yields let the ticks run.
       assert.ok(turns >= 2, `the event loop turned ${turns} times during the scan`);
+    } finally {
+      await t.close();
+    }
+  });
+}
+
+for (const dialect of testDialects()) {
+  test(`a server closing while the background scan runs lets it end its step: nothing fails, and the next scan goes on from there, on ${dialect}`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      const maker = await t.party({ name: '关停食品', kind: 'producer', region: '441302' });
+      const events = Array.from({ length: LEAVES_PER_STEP * 3 }, (_, i) => ({
+        type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', eventTime: '2026-11-01T08:00:00+08:00', eventTimeZoneOffset: '+08:00',
+        epcList: [`https://id.gs1.org/01/06970123100014/21/CLOSING${i}`],
+      }));
+      assert.equal((await t.inject({ method: 'POST', url: '/epcis/capture', key: maker.key, payload: epcisDoc(events) })).statusCode, 202);
+      await t.deps.store.db.deleteFrom('setting').where('key', '=', 'anomaly.scanned_through').execute();
+      const failures: unknown[] = [];
+      kickAnomalyScan(t.deps, (err) => failures.push(err));
+      // What SIGTERM does first: the HTTP server closes (its onClose stops the scan), then the store.
+      await t.app.close();
+      const stoppedAt = await t.deps.anomalies.progress();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(await t.deps.anomalies.progress(), stoppedAt, 'once closed, the scan has stopped: the store can close under nothing');
+      assert.deepEqual(failures, []);
+      assert.ok(stoppedAt.scannedThrough < stoppedAt.treeSize && stoppedAt.scannedThrough % LEAVES_PER_STEP === 0, `stopped after a whole step: ${JSON.stringify(stoppedAt)}`);
+      const rest = await scanQuantityAnomalies(t.deps);
+      assert.equal(rest.scannedThrough, rest.treeSize);
     } finally {
       await t.close();
     }

@@ -6,7 +6,7 @@ import { captureEvents, type CaptureResult } from '../../../core/capture-events.
 import { getCaptureJob, listCaptureJobs } from '../../../core/get-capture-job.ts';
 import { getEvent, queryEvents, type QueryParams } from '../../../core/query-events.ts';
 import { listVocabulary } from '../../../core/list-vocabulary.ts';
-import { kickAnomalyScan } from '../../../core/quantity-anomalies.ts';
+import { kickAnomalyScan, stopAnomalyScan } from '../../../core/quantity-anomalies.ts';
 import type { Deps } from '../../../core/deps.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import { errorResponses } from '../../../contracts/common.ts';
@@ -24,7 +24,10 @@ export async function epcisRoutes(app: FastifyInstance, opts: { deps: Deps }): P
     clearTimeout(scanTimer);
     scanTimer = setTimeout(() => kickAnomalyScan(deps, (err) => app.log.error({ err }, 'anomaly scan failed')), 1000).unref();
   };
-  app.addHook('onClose', async () => clearTimeout(scanTimer));
+  app.addHook('onClose', async () => {
+    clearTimeout(scanTimer);
+    await stopAnomalyScan(deps);
+  });
   const limits = {
     'GS1-EPCIS-Capture-Limit': String(deps.config.captureEventLimit),
     'GS1-EPCIS-Capture-File-Size-Limit': String(deps.config.captureFileSizeLimit),

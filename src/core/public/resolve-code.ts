@@ -85,7 +85,7 @@ export async function findRegistration(deps: Deps, code: ResolvedCode): Promise<
   const product = (code.productClass && (await deps.products.findProductByClassUri(code.productClass))) || null;
   if (product) return { registered: true, product };
   // One edge is enough to know the code: a raw lot of a product not registered here had its 100,000 read every time.
-  if ((await deps.lineage.listEdgesTouchingAtMost(code.lot ? [code.unit, code.lot] : [code.unit], 1)).rows.length > 0) return { registered: true, product };
+  if ((await deps.lineage.listEdgesTouchingAtMost(code.lot ? [code.unit, code.lot] : [code.unit], 1)).length > 0) return { registered: true, product };
   const key = gs1KeyDigits(code);
   return { registered: key !== null && (await deps.parties.existsGlnWithPrefix(key.slice(0, 9))), product };
 }

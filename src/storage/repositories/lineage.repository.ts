@@ -54,16 +54,16 @@ export class LineageRepository {
    * (on PostgreSQL one statement: the three joined by `UNION ALL`).
    */
   async listEdgesTouching(nodes: readonly string[], options: { skipTransformations?: 'out' | 'in' } = {}): Promise<LineageEdgeRow[]> {
-    return (await this.listEdgesTouchingAtMost(nodes, null, options)).rows;
+    return this.listEdgesTouchingAtMost(nodes, null, options);
   }
 
   /**
-   * {@link listEdgesTouching}, each lookup stopping after `limit` rows (null: no limit); `limited` says one did. For
+   * {@link listEdgesTouching}, each lookup stopping after `limit` rows (null: no limit). For
    * questions one edge answers (was this code captured here?): a raw lot made into 100,000 serials has 100,000 edges.
    * Walks read whole: with `LIMIT ?` the same lookups ran 20–60 % slower on SQLite, though planned alike.
    */
-  async listEdgesTouchingAtMost(nodes: readonly string[], limit: number | null, options: { skipTransformations?: 'out' | 'in' } = {}): Promise<{ rows: LineageEdgeRow[]; limited: boolean }> {
-    if (nodes.length === 0) return { rows: [], limited: false };
+  async listEdgesTouchingAtMost(nodes: readonly string[], limit: number | null, options: { skipTransformations?: 'out' | 'in' } = {}): Promise<LineageEdgeRow[]> {
+    if (nodes.length === 0) return [];
     type Lookup = { column: 'from_node' | 'to_node' | 'unit'; kind: '<' | '>' | null };
     const lookups = (['from_node', 'to_node', 'unit'] as const).flatMap((column): Lookup[] => {
       const skip = (column === 'from_node' && options.skipTransformations === 'out') || (column === 'to_node' && options.skipTransformations === 'in');
@@ -77,9 +77,6 @@ export class LineageRepository {
     const results = this.store.sqlite
       ? await Promise.all(texts.map((text) => preparedRows(this.store, text, bounded ? [set, limit] : [set])))
       : [await preparedRows(this.store, bounded ? texts.map((t) => `(${t})`).join(' UNION ALL ') : texts.join(' UNION ALL '), bounded ? [set, limit] : [set])];
-    // Each lookup's rows are counted on SQLite; on PostgreSQL the union's, so there lookups that together reach the
-    // limit count as limited too.
-    const limited = bounded && results.some((rows) => rows.length >= limit);
     // An edge comes back once for each lookup it matches; only one matching more than one (between two frontier nodes,
     // or about one of them) needs a key to be kept once.
     const frontier = new Set(nodes);
@@ -99,7 +96,7 @@ export class LineageRepository {
         out.push({ from, to, kind, unit, eventRowId, eventTime: Number(eventTime), partyId, quantity: quantity === null ? null : Number(quantity), uom });
       }
     }
-    return { rows: out, limited };
+    return out;
   }
 
   /** The events behind edges, by internal row id (the event table's distribution key): no body is read. */

@@ -17,6 +17,7 @@ import { eventViewerMigration } from './migrations/0008-event-viewer.ts';
 import { eventScopeTimeMigration } from './migrations/0009-event-scope-time.ts';
 import { byteOrderNodesMigration } from './migrations/0010-byte-order-nodes.ts';
 import { lineageEdgeEventMigration } from './migrations/0011-lineage-edge-event.ts';
+import { partialUnitIndexMigration } from './migrations/0012-partial-unit-index.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -211,6 +212,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0009-event-scope-time': eventScopeTimeMigration(),
     '0010-byte-order-nodes': byteOrderNodesMigration(dialect),
     '0011-lineage-edge-event': lineageEdgeEventMigration(),
+    '0012-partial-unit-index': partialUnitIndexMigration(dialect),
   };
 }
 

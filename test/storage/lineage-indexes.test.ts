@@ -17,7 +17,9 @@ for (const dialect of testDialects()) {
         const plan = (where: string) =>
           (t.deps.store.sqlite!.prepare(`EXPLAIN QUERY PLAN SELECT ${EDGE_COLUMNS} FROM lineage_edge WHERE ${where}`).all('["x","y"]') as Array<{ detail: string }>)
             .map((r) => r.detail).join(' | ');
-        assert.match(plan(`unit IN (SELECT value FROM json_each(?))`), /USING COVERING INDEX lineage_edge_unit/);
+        assert.match(plan(`unit IN (SELECT value FROM json_each(?)) AND unit <> ''`), /USING COVERING INDEX lineage_edge_unit/);
+        // Partial (migration 0012): the edges between units, which carry no unit, are not in it.
+        assert.match(String((t.deps.store.sqlite!.prepare("SELECT sql FROM sqlite_master WHERE name = 'lineage_edge_unit'").get() as { sql: string }).sql), /WHERE unit <> ''$/);
         assert.match(plan(`to_node IN (SELECT value FROM json_each(?)) AND kind < 'transformed_into'`), /USING COVERING INDEX lineage_edge_to/);
         assert.match(plan(`to_node IN (SELECT value FROM json_each(?))`), /USING COVERING INDEX lineage_edge_to/);
       } else {
@@ -28,7 +30,7 @@ for (const dialect of testDialects()) {
           for (const column of EDGE_COLUMNS.split(', ')) assert.match(def(name), new RegExp(`\\b${column}\\b`), `${name} holds ${column}: ${def(name)}`);
         }
         assert.match(def('lineage_edge_to'), /\(to_node, kind, from_node\) INCLUDE/);
-        assert.match(def('lineage_edge_unit'), /\(unit\) INCLUDE/);
+        assert.match(def('lineage_edge_unit'), /\(unit\) INCLUDE .* WHERE \(unit <> ''::text\)$/);
       }
     } finally {
       await t.close();
@@ -41,7 +43,7 @@ for (const dialect of testDialects()) {
     const t = await createTestApp(dialect);
     try {
       // What a version that ran migrations statement by statement (before they ran in one transaction, and before
-      // 0008 to 0011) left when killed while 0007 built its second index: the first rebuilt, the second gone, 0007
+      // 0008 to 0012) left when killed while 0007 built its second index: the first rebuilt, the second gone, 0007
       // not recorded.
       const db = t.deps.store.db;
       await sql`DROP INDEX lineage_edge_unit`.execute(db);
@@ -49,7 +51,7 @@ for (const dialect of testDialects()) {
       await sql`DROP TABLE event_viewer`.execute(db);
       await sql`DROP INDEX event_scope_time`.execute(db);
       await sql`CREATE INDEX event_category_region ON event (category, region, id)`.execute(db);
-      await sql`DELETE FROM kysely_migration WHERE name IN ('0007-covering-lineage-indexes', '0008-event-viewer', '0009-event-scope-time', '0010-byte-order-nodes', '0011-lineage-edge-event')`.execute(db);
+      await sql`DELETE FROM kysely_migration WHERE name IN ('0007-covering-lineage-indexes', '0008-event-viewer', '0009-event-scope-time', '0010-byte-order-nodes', '0011-lineage-edge-event', '0012-partial-unit-index')`.execute(db);
       const again = await openDatabase({ dataDir: t.target.dataDir, databaseUrl: t.target.databaseUrl });
       try {
         const names = dialect === 'sqlite'
@@ -100,8 +102,8 @@ for (const dialect of testDialects().filter((d) => d === 'postgres')) {
         SELECT 'urn:x:' || i, 'packed', 'urn:x:case' || (i / 10), '', 'e' || i, i, 'p' FROM generate_series(1, 200) i`.execute(db);
       // A store that had the edges before 0010: the migration runs on it again. Changing a column's type drops its
       // statistics, and without them PostgreSQL planned a walk's large set along `unit = ''` (half the edges).
-      // (0011 after it is run again too: migrations are recorded in order.)
-      await sql`DELETE FROM kysely_migration WHERE name IN ('0010-byte-order-nodes', '0011-lineage-edge-event')`.execute(db);
+      // (0011 and 0012 after it are run again too: migrations are recorded in order.)
+      await sql`DELETE FROM kysely_migration WHERE name IN ('0010-byte-order-nodes', '0011-lineage-edge-event', '0012-partial-unit-index')`.execute(db);
       const again = await openDatabase({ dataDir: t.target.dataDir, databaseUrl: t.target.databaseUrl });
       try {
         const { rows } = await sql<{ attname: string }>`SELECT attname FROM pg_stats WHERE tablename = 'lineage_edge' AND attname IN ('from_node', 'kind', 'to_node', 'unit') ORDER BY attname`.execute(again.db);

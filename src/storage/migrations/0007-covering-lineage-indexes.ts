@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import type { StoreDialect } from '../open-database.ts';
 
 /** Every column a walk reads of an edge that is not in the primary key (from_node, kind, to_node, unit, event_id). */
-const EDGE_DATA = ['event_time', 'party_id', 'quantity', 'uom'];
+export const EDGE_DATA = ['event_time', 'party_id', 'quantity', 'uom'];
 
 /**
  * The walks' lookups by `to_node` and by `unit` answered from the index alone. Before, each edge found through

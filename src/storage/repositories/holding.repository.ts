@@ -130,7 +130,8 @@ export class HoldingRepository {
     const readRows = this.readerFor(units.length);
     const { in: inUnits, parameter: set } = largeSet(this.store, units);
     const [about, into] = await Promise.all([
-      readRows(`SELECT ${columns} FROM lineage_edge WHERE ${inUnits('unit')}`, [set]),
+      // `unit <> ''` as the partial index lineage_edge_unit states it (migration 0012).
+      readRows(`SELECT ${columns} FROM lineage_edge WHERE ${inUnits('unit')} AND unit <> ''`, [set]),
       readRows(`SELECT ${columns} FROM lineage_edge WHERE ${inUnits('to_node')} AND kind IN ('unpacked', 'packed')`, [set]),
     ]);
     // A recall's export puts the movements of 100,000 units in order here (~0.5 s): others' requests are answered
@@ -230,8 +231,8 @@ export class HoldingRepository {
       // table; a text[] took longer to parse than the statement took to run). groupLeanMovements puts the rows in order.
       const text = sqlite
         ? `SELECT e.kind, ${ends.replace(/(from_node|to_node|unit)/g, 'e.$1')}, e.event_id, e.event_time, e.party_id, e.quantity, e.uom, json_group_array(k.key)
-           FROM json_each(?) AS k JOIN lineage_edge AS e ON e.unit = k.value WHERE +e.kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
-        : `SELECT kind, ${ends}, ${columns}, quantity, uom, ${asText ? `string_agg(unit, E'\\n')` : 'array_agg(unit)'} FROM lineage_edge WHERE ${inUnits('unit')} AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+           FROM json_each(?) AS k JOIN lineage_edge AS e ON e.unit = k.value WHERE e.unit <> '' AND +e.kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
+        : `SELECT kind, ${ends}, ${columns}, quantity, uom, ${asText ? `string_agg(unit, E'\\n')` : 'array_agg(unit)'} FROM lineage_edge WHERE ${inUnits('unit')} AND unit <> '' AND kind IN (${sqlLiterals(aboutKinds)}) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
       reads.push(readRows(text, [set]).then((groups) => {
         type AboutGroup = [string, string | null, string | null, string, number | string, string, number | string | null, string | null, string | string[]];
         for (const [kind, from, to, eventRowId, eventTime, partyId, q, uom, members] of groups as AboutGroup[]) {

@@ -70,7 +70,8 @@ export class LineageRepository {
       return skip ? [{ column, kind: '<' }, { column, kind: '>' }] : [{ column, kind: null }];
     });
     const bounded = limit !== null;
-    const texts = lookups.map((l) => `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${inSet(this.store, l.column)}${l.kind ? ` AND kind ${l.kind} 'transformed_into'` : ''}${bounded ? ` LIMIT ${this.store.sqlite ? '?' : '$2'}` : ''}`);
+    // `unit <> ''` as the partial index lineage_edge_unit states it (migration 0012): no frontier node is ''.
+    const texts = lookups.map((l) => `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${inSet(this.store, l.column)}${l.column === 'unit' ? " AND unit <> ''" : ''}${l.kind ? ` AND kind ${l.kind} 'transformed_into'` : ''}${bounded ? ` LIMIT ${this.store.sqlite ? '?' : '$2'}` : ''}`);
     const set = setParameter(this.store, nodes);
     // The walks' hot read (trace, scan page): statements prepared once, rows as arrays. SQLite runs the lookups one by
     // one (no round trips to save); PostgreSQL as one statement joined by UNION ALL: one round trip a frontier.

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import {
-  CompiledQuery, SelectQueryNode, SqliteAdapter, SqliteDialect,
-  type DatabaseConnection, type DialectAdapter, type Driver, type QueryResult,
+  CompiledQuery, SelectQueryNode, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
+  type DatabaseConnection, type DatabaseIntrospector, type Dialect, type DialectAdapter, type Driver, type Kysely, type QueryCompiler, type QueryResult,
 } from 'kysely';
 
 /**
@@ -55,14 +55,19 @@ export interface SqliteConnections {
  * read-only connection, which sees the committed state and not the open transaction's rows. A transaction's own reads
  * run on the write connection and see its writes.
  */
-export class SharedReadSqliteDialect extends SqliteDialect {
-  constructor(private readonly connections: SqliteConnections) {
-    // SqliteDialect's config is used only by its own driver, which this dialect does not create.
-    super({ database: connections as never });
+export class SharedReadSqliteDialect implements Dialect {
+  constructor(private readonly connections: SqliteConnections) {}
+
+  createDriver(): Driver {
+    return new SharedReadSqliteDriver(this.connections);
   }
 
-  override createDriver(): Driver {
-    return new SharedReadSqliteDriver(this.connections);
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
   }
 
   /**
@@ -70,7 +75,7 @@ export class SharedReadSqliteDialect extends SqliteDialect {
    * statement by statement: a process killed while a migration ran left it half applied and unrecorded, and the next
    * start failed on what was already there. Said truthfully, the migrator wraps the migrations in a transaction.
    */
-  override createAdapter(): DialectAdapter {
+  createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
   }
 }

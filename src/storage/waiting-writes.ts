@@ -44,11 +44,16 @@ export class WaitingWrites<T, R> {
    * keeps it waiting (in the journal too) and returns undefined.
    */
   add(item: T): R | undefined {
-    this.waiting.push(item);
-    if (!this.store.sqlite!.inTransaction) return this.writeWaiting();
+    if (!this.store.sqlite!.inTransaction) {
+      this.waiting.push(item);
+      return this.writeWaiting();
+    }
+    // On disk before it is counted as waiting: if the journal cannot be written the request fails and nothing of it is
+    // kept — a read is not served unaudited, a scan not answered as counted.
     this.journalFd ??= fs.openSync(this.journalPath, 'a');
     fs.writeSync(this.journalFd, `${JSON.stringify(item)}\n`);
     this.journaled = true;
+    this.waiting.push(item);
     this.scheduleFlush();
     return undefined;
   }

@@ -37,3 +37,29 @@ test("a dead process's journals are written on the next open; a live one's are l
     await t.close();
   }
 });
+
+test('a write that cannot be journalled while it would have to wait is refused, and nothing of it is kept (SQLite)', async () => {
+  const t = await createTestApp('sqlite');
+  const db = t.deps.store.sqlite!;
+  const journal = `${db.name}-waiting-scans-${process.pid}`;
+  const unit = 'https://id.gs1.org/01/06970123000017/21/JOURNAL2';
+  try {
+    // A capture's transaction is open, and the journal's path is taken by a folder: the scan cannot be put on disk.
+    fs.mkdirSync(journal);
+    const release = await t.deps.store.writeTurn!.acquire();
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      await assert.rejects(t.deps.scans.recordScan({ unit, at: '2026-11-30T03:00:00.000Z', region: null, clientClass: 'wechat' }), /EISDIR|illegal operation on a directory/);
+    } finally {
+      db.exec('ROLLBACK');
+      release();
+    }
+    await t.deps.scans.flush();
+    assert.equal(await t.deps.scans.findTally(unit), undefined, 'the refused scan was not written later either');
+    // Once the connection is free the scan is written at once, with no journal.
+    assert.equal((await t.deps.scans.recordScan({ unit, at: '2026-11-30T03:01:00.000Z', region: null, clientClass: 'wechat' })).scans, 1);
+  } finally {
+    fs.rmSync(journal, { recursive: true, force: true });
+    await t.close();
+  }
+});

@@ -38,7 +38,7 @@ const MOBILE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleW
 
 /**
  * The server runs as behind the operator guide's reverse proxy, and every request comes from another phone (its own
- * X-Forwarded-For): one address counts a unit once a day, and so every view of the page records a scan, as it would
+ * X-Forwarded-For): one address counts a unit once in 12–24 hours, so every view of the page records a scan, as it would
  * for phones spread over a city.
  */
 const BEHIND_PROXY = { SUYUAN_TRUST_PROXY: '1' };
@@ -76,6 +76,11 @@ export const resolveBenchmark: Benchmark = {
   description: 'req/s and p99 of the linkset JSON and the scan page vs a bare Fastify route, on a store of 1M units',
   run: eachStore(runOn),
 };
+
+/** A run's measured windows: closed loop, open loop at the fixed rate, and at half the maximum where there is one. */
+function measurementsOf(r: Run): Measured[] {
+  return [r.closed, r.open, ...(r.half ? [r.half] : [])];
+}
 
 /** The scans in the store's scan log: the page runs must have recorded theirs (the server writes any waiting at stop). */
 async function scansIn(target: TestStoreTarget): Promise<number> {
@@ -170,10 +175,10 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
       `${store.builtSeconds !== null ? `, built in ${fmt(store.builtSeconds)} s` : ' (kept from an earlier run)'}. ` +
       `Server and bare app on CPU ${SERVER_CPUS}, load generator on CPU ${CLIENT_CPUS}${dialect === 'postgres' ? ', PostgreSQL unpinned' : ''}.\n`,
   );
-  const pageReplies = runs.filter((r) => r.kind === 'page').flatMap((r) => [r.closed, r.open, ...(r.half ? [r.half] : [])]).reduce((n, m) => n + m.requests, 0);
+  const pageReplies = runs.filter((r) => r.kind === 'page').flatMap(measurementsOf).reduce((n, m) => n + m.requests, 0);
   process.stdout.write(`Scans recorded by the page runs: ${fmt(scansRecorded)} (page replies in the measured windows: ${fmt(pageReplies)}; warm-ups count too).\n`);
   if (scansRecorded < pageReplies) process.stdout.write('warning: fewer scans recorded than pages measured: the page figures leave out the scan write.\n');
-  const others = runs.flatMap((r) => [r.closed, r.open, ...(r.half ? [r.half] : [])]).map((m) => m.otherCpu);
+  const others = runs.flatMap(measurementsOf).map((m) => m.otherCpu);
   const busy = others.filter((c) => c > (dialect === 'postgres' ? 1 : 0.15));
   process.stdout.write(`CPU used by other processes during the runs${dialect === 'postgres' ? ' (PostgreSQL included)' : ''}: ${fmt((100 * others.reduce((a, b) => a + b, 0)) / others.length)}% of a core on average, up to ${fmt(100 * Math.max(...others))}%.\n`);
   if (busy.length && dialect === 'sqlite') process.stdout.write(`warning: other work took CPU during ${busy.length} of the ${others.length} runs: those figures are pessimistic.\n`);

@@ -228,9 +228,7 @@ async function generate(config: LoadConfig): Promise<LoadResult> {
     const n = (client++ % 0xfffffe) + 1;
     return `X-Forwarded-For: 10.${n >>> 16}.${(n >>> 8) & 0xff}.${n & 0xff}\r\n`;
   };
-  const request = config.distinctClients
-    ? () => `GET ${paths[pick()]} HTTP/1.1\r\nHost: ${config.host}:${config.port}\r\n${extra}${forwardedFor()}\r\n`
-    : () => `GET ${paths[pick()]} HTTP/1.1\r\nHost: ${config.host}:${config.port}\r\n${extra}\r\n`;
+  const request = () => `GET ${paths[pick()]} HTTP/1.1\r\nHost: ${config.host}:${config.port}\r\n${extra}${config.distinctClients ? forwardedFor() : ''}\r\n`;
 
   let measuring = false;
   let done = false;

@@ -20,6 +20,8 @@ export class WaitingWrites<T, R> {
   private flushing?: Promise<void>;
   private journalFd?: number;
   private journaled = false;
+  /** This kind's journals are `<prefix><pid>` beside the database: this process's own, and those a dead one left. */
+  private readonly journalPrefix: string;
   private readonly journalPath: string;
 
   /**
@@ -31,7 +33,8 @@ export class WaitingWrites<T, R> {
     private readonly kind: string,
     private readonly writeAll: (items: readonly T[]) => R,
   ) {
-    this.journalPath = journalPathOf(store, kind, process.pid);
+    this.journalPrefix = `${store.sqlite!.name}-waiting-${kind}-`;
+    this.journalPath = `${this.journalPrefix}${process.pid}`;
   }
 
   /** The items still waiting, oldest first. */
@@ -74,8 +77,8 @@ export class WaitingWrites<T, R> {
    * many items were written. Called when the platform opens, before it serves.
    */
   recoverAbandoned(isAlive: (pid: number) => boolean): number {
-    const dir = path.dirname(this.journalPath);
-    const pattern = new RegExp(`^${escapeRegExp(path.basename(this.store.sqlite!.name))}-waiting-${this.kind}-(\\d+)$`);
+    const dir = path.dirname(this.journalPrefix);
+    const pattern = new RegExp(`^${escapeRegExp(path.basename(this.journalPrefix))}(\\d+)$`);
     let recovered = 0;
     for (const name of fs.readdirSync(dir)) {
       const pid = Number(pattern.exec(name)?.[1]);
@@ -126,10 +129,6 @@ export class WaitingWrites<T, R> {
         if (this.waiting.length && !failed) this.scheduleFlush();
       });
   }
-}
-
-function journalPathOf(store: Store, kind: string, pid: number): string {
-  return `${store.sqlite!.name}-waiting-${kind}-${pid}`;
 }
 
 function escapeRegExp(text: string): string {

@@ -550,8 +550,6 @@ function jobParams(job: Insertable<CaptureJobTable>, stored: number, total: numb
     job.errors ?? null, job.created_at, job.finished_at ?? null];
 }
 
-/** The audit row's values in column order. */
-
 /** A firm's keys in `event_viewer`: its party id (its own captures), its party URI and its sites' URIs. */
 function viewerKeys(v: Extract<EventVisibility, { kind: 'party' }>): string[] {
   return [...new Set([v.partyId, ...v.identities])];

@@ -142,5 +142,4 @@ export class LedgerRepository {
       return h;
     });
   }
-
 }

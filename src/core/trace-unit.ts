@@ -210,11 +210,17 @@ class Walker {
   async walk(root: string, dir: 'back' | 'forward'): Promise<void> {
     const reach = new Map<string, Reach>([[root, { lo: -Infinity, hi: Infinity, up: false, hidden: false, depth: 0 }]]);
     this.units.add(root);
+    // Back, a unit upstream of the root was consumed by transformations; only those the walk came back through made
+    // the root. The others (a milk lot's earlier batches of yoghurt) are its siblings' ancestry, not the root's: their
+    // `consumed` edges wait here until the walk knows which transformations it came through (`input ␀ event`).
+    const consumedAside: LineageEdgeRow[] = [];
+    const cameThrough = new Set<string>();
     let frontier = [root];
     while (frontier.length && !this.truncated) {
-      // A transformation leading the other way is never followed, nor shown: its event is shown anyway through the
-      // `consumed` (back) or `produced` (forward) edge about the unit that every transformation stores beside it, with
-      // the same time and visibility, so leaving it unread changes nothing but the rows read.
+      // A transformation leading the other way is never followed, nor shown: its event is shown anyway, where it
+      // belongs to the trace, through the `consumed` (back) or `produced` (forward) edge about the unit that every
+      // transformation stores beside it, with the same time and visibility, so leaving it unread changes nothing but
+      // the rows read.
       // Read whole: a LIMIT on these lookups (to bound a raw lot of 100,000 serials) made every lookup 20–60 % slower on
       // SQLite, the same plan notwithstanding (bench/README, trace: "what the benches did not show").
       const rows = await this.lineage.listEdgesTouching(frontier, { skipTransformations: dir === 'back' ? 'out' : 'in' });
@@ -238,6 +244,10 @@ class Walker {
         const r = reach.get(x)!;
         const mine = (touching.get(x) ?? []).filter((e) => e.eventTime >= r.lo && e.eventTime <= r.hi);
         for (const e of this.allowed(mine, r, dir)) {
+          if (dir === 'back' && e.kind === 'consumed' && e.unit === x && x !== root) {
+            consumedAside.push(e);
+            continue;
+          }
           const moves = this.moves(x, e, r, mine, rows, dir);
           // depth counts unit → unit hops: at the limit, the unit's own steps still show, its links onward do not.
           if (moves === null || (moves.length > 0 && r.depth >= this.maxDepth)) continue;
@@ -266,10 +276,12 @@ class Walker {
             }
           }
           if (kept) this.edges.set(edgeKey(e), e);
+          if (kept && dir === 'back' && e.kind === 'transformed_into') cameThrough.add(`${e.from}\u0000${e.eventRowId}`);
         }
       }
       frontier = [...next];
     }
+    for (const e of consumedAside) if (cameThrough.has(`${e.unit}\u0000${e.eventRowId}`)) this.edges.set(edgeKey(e), e);
   }
 
   /**

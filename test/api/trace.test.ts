@@ -319,3 +319,50 @@ for (const dialect of testDialects()) {
     }
   });
 }
+
+for (const dialect of testDialects()) {
+  test(`back from a batch, its raw lot's use in earlier batches is not its ancestry; forward and from the lot it is (${dialect})`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      const dairy = await t.party({ name: '东江乳业', kind: 'processor', region: '441302' });
+      const milkGtin = `0${withCheckDigit('697012345690')}`;
+      const yoghurtGtin = `0${withCheckDigit('697012345691')}`;
+      const MILK = `https://id.gs1.org/01/${milkGtin}/10/RM1`;
+      const Y = (n: number) => `https://id.gs1.org/01/${yoghurtGtin}/10/Y${n}`;
+      const at = (day: number) => ({ eventTime: `2026-11-0${day}T08:00:00+08:00`, eventTimeZoneOffset: '+08:00' });
+      const batch = (day: number, n: number, kg: number) => ({
+        type: 'TransformationEvent', ...at(day), bizStep: 'commissioning',
+        inputQuantityList: [{ epcClass: MILK, quantity: kg, uom: 'KGM' }], outputQuantityList: [{ epcClass: Y(n), quantity: kg, uom: 'KGM' }],
+      });
+      const events = [
+        { type: 'ObjectEvent', ...at(1), action: 'ADD', bizStep: 'commissioning', quantityList: [{ epcClass: MILK, quantity: 3000, uom: 'KGM' }] },
+        batch(2, 1, 1000), batch(3, 2, 1500), batch(4, 3, 500),
+      ];
+      const res = await t.inject({ method: 'POST', url: '/epcis/capture', key: dairy.key, payload: epcisDoc(events) });
+      assert.equal(res.statusCode, 202, res.body);
+      const name = (id: string) => (id === MILK ? 'MILK' : id.slice(id.lastIndexOf('/') + 1));
+      const traced = async (code: string, direction: string) => {
+        const r = await t.inject({ method: 'GET', url: `/api/v1/trace?code=${encodeURIComponent(code)}&direction=${direction}`, key: ADMIN_KEY });
+        assert.equal(r.statusCode, 200, r.body);
+        const body = r.json() as { edges: Array<{ kind: string; from: string; to: string; time: string }>; timeline: unknown[] };
+        return { edges: body.edges.map((e) => `${e.time.slice(8, 10)} ${e.kind} ${name(e.from)}>${name(e.to)}`).sort(), steps: body.timeline.length };
+      };
+      // Y2 was made on the 3rd: the milk's commissioning and that batch, not the 2nd's batch Y1 made from the same lot.
+      const back = await traced(Y(2), 'back');
+      assert.deepEqual(back.edges, ['01 commissioned MILK>MILK', '03 consumed MILK>MILK', '03 produced Y2>Y2', '03 transformed_into MILK>Y2']);
+      assert.equal(back.steps, 2, 'two events: the milk commissioned, the batch made');
+      assert.ok(!back.edges.some((e) => e.startsWith('02 ')), 'the earlier batch Y1 is a sibling');
+      // The lot itself shows all its own steps; forward from it, every batch.
+      assert.deepEqual((await traced(MILK, 'back')).edges.filter((e) => e.includes('consumed')).map((e) => e.slice(0, 2)), ['02', '03', '04']);
+      assert.deepEqual((await traced(MILK, 'forward')).edges.filter((e) => e.includes('transformed_into')), ['02 transformed_into MILK>Y1', '03 transformed_into MILK>Y2', '04 transformed_into MILK>Y3']);
+      // The public chain behind Y2's scan page: the same two events, each checked against the ledger.
+      const scan = await t.inject({ method: 'GET', url: `/api/v1/public/scan?code=${encodeURIComponent(Y(2))}` });
+      assert.equal(scan.statusCode, 200, scan.body);
+      const view = scan.json() as { timeline: Array<{ time: string }>; verification: { checked: number; verified: boolean } };
+      assert.deepEqual(view.timeline.map((s) => s.time), ['2026-11-01T08:00:00+08:00', '2026-11-03T08:00:00+08:00'].map((d) => new Date(d).toISOString()));
+      assert.deepEqual([view.verification.checked, view.verification.verified], [2, true]);
+    } finally {
+      await t.close();
+    }
+  });
+}

@@ -110,7 +110,7 @@ export async function viewScan(deps: Deps, code: ResolvedCode, options: ScanOpti
   ]);
   const faultOf = new Map(ledger.checks.map((c, i) => [events[i]!.eventId, c.fault]));
   const rowIdOf = new Map(events.map((e) => [e.eventId, e.rowId]));
-  const bodyOf = (eventId: string) => ledger.bodies.get(rowIdOf.get(eventId) ?? '');
+  const bodyOf = (eventId: string) => ledger.body(rowIdOf.get(eventId) ?? '');
 
   const sites = new Map(trace.nodes.filter((n) => n.type === 'site').map((n) => [n.id, n]));
   const timeline: PublicStep[] = trace.timeline.map((s) => ({

@@ -1,6 +1,7 @@
 import { DomainError, invalid } from '../domain/errors.ts';
 import { parseCodeField } from '../domain/identifiers/index.ts';
 import { DOWN_KINDS, UNIT_TO_UNIT_KINDS, UP_KINDS } from '../domain/trace/lineage.ts';
+import { publicTrunk } from '../domain/trace/public-trunk.ts';
 import type { EventVisibility } from '../storage/repositories/event.repository.ts';
 import type { LineageRepository, LineageEdgeRow, TraceEventRow } from '../storage/repositories/lineage.repository.ts';
 import type { Actor } from './actor.ts';
@@ -144,6 +145,8 @@ const PUBLIC_NODE_CAP = 400;
 export async function tracePublicChain(deps: Deps, root: TraceResult['root'], depth = DEFAULT_TRACE_DEPTH): Promise<{ trace: TraceResult; events: Array<{ rowId: string; eventId: string; bizStep: string | null }> }> {
   const walker = new Walker(deps.lineage, { visibility: { kind: 'all' }, oneHopBeyond: false }, depth, PUBLIC_NODE_CAP);
   await walker.walk(root.code, 'back');
+  // A lot printed on many packs: its own steps stop where it was divided among buyers (a serial never is).
+  walker.keepOnly(publicTrunk([...walker.edges.values()], root.code));
   const trace = await present(deps, walker, root, 'back', depth);
   const rowIds = [...new Set([...walker.edges.values()].map((e) => e.eventRowId))];
   return { trace, events: rowIds.map((rowId) => ({ rowId, eventId: walker.events.get(rowId)!.eventId, bizStep: walker.events.get(rowId)!.bizStep })) };
@@ -352,6 +355,12 @@ class Walker {
       return [...new Set(children)].map((c) => onward(c));
     }
     return null;
+  }
+
+  /** Keeps only these of the edges found. */
+  keepOnly(edges: readonly LineageEdgeRow[]): void {
+    this.edges.clear();
+    for (const e of edges) this.edges.set(edgeKey(e), e);
   }
 
   /** Waits for every event read, those the walk did not wait for included. */

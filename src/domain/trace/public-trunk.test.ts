@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { publicTrunk, type TrunkEdge } from './public-trunk.ts';
+
+// A pork lot: made by the slaughterhouse S, shipped whole to the wholesaler W, which sells it on to a market M and a
+// school canteen C. Party ids stand for the capturers; ends are the parties' URIs.
+const LOT = 'https://id.gs1.org/01/06970123100014/10/ZR1';
+const PIG = 'urn:suyuan:local:91441322MA51PK0F1X:pig:20261101AK';
+const [S, W, M, C] = ['S', 'W', 'M', 'C'];
+const uri = (party: string) => `urn:party:${party}`;
+const edge = (hour: number, kind: string, by: string, from: string, to: string, unit = LOT): TrunkEdge => ({ kind, from, to, unit, partyId: by, eventTime: hour });
+const show = (edges: TrunkEdge[]) => edges.map((e) => `${e.eventTime} ${e.kind} ${e.partyId}`);
+
+const made = [edge(1, 'transformed_into', S, PIG, LOT, ''), edge(1, 'produced', S, 'site:S', LOT), edge(2, 'observed', S, LOT, 'site:S')];
+const toWholesaler = [edge(3, 'shipped', S, uri(S), uri(W)), edge(4, 'received', W, uri(S), uri(W)), edge(5, 'observed', W, LOT, 'site:W')];
+const divided = [
+  edge(6, 'shipped', W, uri(W), uri(M)), edge(7, 'received', M, uri(W), uri(M)), edge(8, 'sold', M, LOT, 'site:M'),
+  edge(9, 'shipped', W, uri(W), uri(C)), edge(10, 'received', C, uri(W), uri(C)),
+  edge(11, 'sold', W, LOT, 'site:W'),
+];
+
+test('a lot that stayed in one line of hands keeps every step', () => {
+  const whole = [...made, ...toWholesaler, edge(6, 'shipped', W, uri(W), uri(M)), edge(7, 'received', M, uri(W), uri(M)), edge(8, 'sold', M, LOT, 'site:M')];
+  assert.deepEqual(publicTrunk(whole, LOT), whole);
+});
+
+test('a lot divided among buyers stops at the divider: none of its customers, its own later sale kept', () => {
+  assert.deepEqual(show(publicTrunk([...made, ...toWholesaler, ...divided], LOT)), [
+    '1 transformed_into S', '1 produced S', '2 observed S', '3 shipped S', '4 received W', '5 observed W', '11 sold W',
+  ]);
+});
+
+test('the first branch is hidden as well as the later one: which a pack took cannot be told from its code', () => {
+  const kept = show(publicTrunk([...made, ...toWholesaler, ...divided], LOT));
+  assert.ok(!kept.some((e) => e.endsWith(' M') || e.endsWith(' C')), kept.join(', '));
+});
+
+test('shipments that name no destination divide the lot by who received it from one source', () => {
+  const noDestination = [
+    edge(6, 'shipped', W, uri(W), LOT), edge(7, 'received', M, uri(W), uri(M)),
+    edge(9, 'shipped', W, uri(W), LOT), edge(10, 'received', C, uri(W), uri(C)),
+  ];
+  assert.deepEqual(show(publicTrunk([...made, ...toWholesaler, ...noDestination], LOT)), [
+    '1 transformed_into S', '1 produced S', '2 observed S', '3 shipped S', '4 received W', '5 observed W', '6 shipped W', '9 shipped W',
+  ]);
+  // With no source either, nothing names a branch: nothing is hidden.
+  const anonymous = [edge(6, 'received', M, LOT, uri(M)), edge(7, 'received', C, LOT, uri(C))];
+  assert.equal(publicTrunk([...made, ...anonymous], LOT).length, made.length + anonymous.length);
+});

@@ -189,7 +189,7 @@ async function removeRecall(deps: Deps, id: string): Promise<void> {
 async function sampleUnits(deps: Deps, n: number, fanOutProduct: string): Promise<{ starts: string[]; warmUp: string[] }> {
   const rows = await deps.store.db
     .selectFrom('lineage_edge').select('unit').distinct()
-    .where('unit', '!=', '').where('unit', 'not like', `${fanOutProduct}/%`)
+    .where(sql<boolean>`unit <> ''`).where('unit', 'not like', `${fanOutProduct}/%`)
     .orderBy('unit').limit(n * 50).execute();
   const step = Math.max(2, Math.floor(rows.length / n));
   const every = (offset: number) => rows.filter((_, i) => i % step === offset).slice(0, n).map((r) => r.unit);
@@ -216,7 +216,7 @@ async function bareRecursive(deps: Deps, code: string, depth: number): Promise<n
 
 /** The party responsible for the earliest edge about a unit, as a firm actor (no key needed in-process). */
 async function firstPartyOf(deps: Deps, code: string): Promise<Actor | null> {
-  const edge = await deps.store.db.selectFrom('lineage_edge').select('party_id').where('unit', '=', code).orderBy('event_time').limit(1).executeTakeFirst();
+  const edge = await deps.store.db.selectFrom('lineage_edge').select('party_id').where('unit', '=', code).where(sql<boolean>`unit <> ''`).orderBy('event_time').limit(1).executeTakeFirst();
   const party = edge && (await deps.parties.findPartyById(edge.party_id));
   if (!party) return null;
   return {

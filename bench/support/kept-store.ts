@@ -115,7 +115,7 @@ export async function unitStore(dialect: StoreDialect, units: number): Promise<K
     sources: [],
     async extend(deps, dir) {
       process.stderr.write('  store: listing the serialised units\n');
-      const rows = await deps.store.db.selectFrom('lineage_edge').select('unit').distinct().where('unit', 'like', SGTIN_LIKE).orderBy('unit').execute();
+      const rows = await deps.store.db.selectFrom('lineage_edge').select('unit').distinct().where('unit', 'like', SGTIN_LIKE).where(sql<boolean>`unit <> ''`).orderBy('unit').execute();
       fs.writeFileSync(path.join(dir, 'units.txt'), `${rows.map((r) => r.unit.slice(RESOLVER_ROOT.length)).join('\n')}\n`);
       return { units: rows.length };
     },

@@ -90,6 +90,13 @@ for (const dialect of testDialects()) {
       assert.match(drugCodes[0]!.value, /^urn:suyuan:drug:\d{20}$/);
     });
 
+    // SQLite keeps no planner statistics here (src/storage/planner-statistics.ts).
+    if (dialect === 'postgres') test('the planner has statistics on the loaded tables, not waiting for autovacuum', async () => {
+      const rows = await sql<{ relname: string; last_analyze: Date | null }>`SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname IN ('event', 'lineage_edge', 'event_ref')`.execute(run.deps.store.db);
+      assert.equal(rows.rows.length, 3);
+      for (const r of rows.rows) assert.ok(r.last_analyze !== null, `${r.relname} analysed`);
+    });
+
     test('the planted anomalies are listed and present in the store', async () => {
       const kinds = new Set(run.result.anomalies.map((a) => a.kind));
       assert.deepEqual([...kinds].sort(), ['non_conformant_inspection', 'over_shipment', 'sale_after_expiry']);

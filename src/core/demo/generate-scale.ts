@@ -4,6 +4,7 @@ import type { Actor } from '../actor.ts';
 import { addSite } from '../add-site.ts';
 import { authenticate, requireAdmin } from '../authenticate.ts';
 import { captureEvents } from '../capture-events.ts';
+import { refreshPlannerStatistics } from '../../storage/planner-statistics.ts';
 import type { Deps } from '../deps.ts';
 import { issueApiKey } from '../issue-api-key.ts';
 import { registerParty } from '../register-party.ts';
@@ -214,6 +215,7 @@ export async function generateScaleDemo(deps: Deps, actor: Actor, options: Scale
     }
   }
   for (const k of [...buffers.keys()]) await flush(k);
+  await refreshPlannerStatistics(deps.store);
   progress(true);
   report({ phase: 'done', done: sent, total: target, ratePerSecond: Math.round(rate()), etaSeconds: 0 }, true);
 

@@ -145,8 +145,16 @@ const PUBLIC_NODE_CAP = 400;
 export async function tracePublicChain(deps: Deps, root: TraceResult['root'], depth = DEFAULT_TRACE_DEPTH): Promise<{ trace: TraceResult; events: Array<{ rowId: string; eventId: string; bizStep: string | null }> }> {
   const walker = new Walker(deps.lineage, { visibility: { kind: 'all' }, oneHopBeyond: false }, depth, PUBLIC_NODE_CAP);
   await walker.walk(root.code, 'back');
-  // A lot printed on many packs: its own steps stop where it was divided among buyers (a serial never is).
-  walker.keepOnly(publicTrunk([...walker.edges.values()], root.code));
+  // A lot divided among buyers: the scanned lot's steps stop where it was divided, a lot it was made from (or whose
+  // serial was scanned) shows only its path to those who used it (docs/public-query.md).
+  const usedBy = new Map<string, Set<string>>();
+  for (const e of walker.edges.values()) {
+    if ((e.kind !== 'transformed_into' && e.kind !== 'in_lot') || e.from === root.code) continue;
+    const users = usedBy.get(e.from);
+    if (users) users.add(e.partyId);
+    else usedBy.set(e.from, new Set([e.partyId]));
+  }
+  walker.keepOnly(publicTrunk([...walker.edges.values()], root.code, usedBy));
   const trace = await present(deps, walker, root, 'back', depth);
   const rowIds = [...new Set([...walker.edges.values()].map((e) => e.eventRowId))];
   return { trace, events: rowIds.map((rowId) => ({ rowId, eventId: walker.events.get(rowId)!.eventId, bizStep: walker.events.get(rowId)!.bizStep })) };

@@ -476,7 +476,7 @@ for (const dialect of testDialects()) {
 }
 
 for (const dialect of testDialects()) {
-  test(`a lot code's page stops where the lot was divided among buyers: no holder's customer list (${dialect})`, async () => {
+  test(`a lot code's page stops where the lot was divided among buyers, and the pig lot it was made from shows only its way to its maker (${dialect})`, async () => {
     const t = await createTestApp(dialect);
     try {
       const site = (localId: string, name: string) => ({ localId, name, address: `惠州市惠阳区${name}`, region: '441303' });
@@ -484,22 +484,32 @@ for (const dialect of testDialects()) {
       const wholesaler = await t.party({ name: '润和批发市场', kind: 'wholesaler', region: '441303', sites: [site('WHOLESALE-1', '润和交易区')] });
       const market = await t.party({ name: '南泽农贸市场', kind: 'market', region: '441303', sites: [site('MARKET-1', '南泽市场')] });
       const canteen = await t.party({ name: '三和小学食堂', kind: 'canteen', region: '441303', sites: [site('CANTEEN-1', '三和食堂')] });
+      const farm = await t.party({ name: '绿源养殖', kind: 'farm', region: '441303', sites: [site('FARM-1', '良井猪场')] });
+      const otherSlaughterhouse = await t.party({ name: '罗临肉联', kind: 'slaughterhouse', region: '441303', sites: [site('SLAUGHTER-2', '罗临屠宰厂')] });
       const gtin = `0${withCheckDigit('697012310009')}`;
       assert.equal((await t.inject({ method: 'POST', url: '/api/v1/enterprise/products', key: maker.key, payload: { gtin, name: '冷鲜猪肉', category: 'farm-produce' } })).statusCode, 201);
       const LOT = `https://id.gs1.org/01/${gtin}/10/ZR1128`;
       const at = (hour: number) => ({ eventTime: `2026-11-28T${String(hour).padStart(2, '0')}:00:00+08:00`, eventTimeZoneOffset: '+08:00' });
-      const kg = (quantity: number) => ({ quantityList: [{ epcClass: LOT, quantity, uom: 'KGM' }] });
-      const ship = (hour: number, from: typeof maker, to: typeof maker, quantity: number) => ({
-        type: 'ObjectEvent', ...at(hour), action: 'OBSERVE', bizStep: 'shipping', ...kg(quantity), readPoint: { id: from.sites[0]!.uri },
+      const PIGS = `https://id.gs1.org/01/${gtin}/10/PIG1127`;
+      const kg = (quantity: number, lot = LOT) => ({ quantityList: [{ epcClass: lot, quantity, uom: 'KGM' }] });
+      const ship = (hour: number, from: typeof maker, to: typeof maker, quantity: number, lot = LOT) => ({
+        type: 'ObjectEvent', ...at(hour), action: 'OBSERVE', bizStep: 'shipping', ...kg(quantity, lot), readPoint: { id: from.sites[0]!.uri },
         sourceList: [{ type: 'owning_party', source: from.uri }], destinationList: [{ type: 'owning_party', destination: to.uri }],
       });
-      const receive = (hour: number, from: typeof maker, to: typeof maker, quantity: number) => ({ ...ship(hour, from, to, quantity), bizStep: 'receiving', readPoint: { id: to.sites[0]!.uri }, bizLocation: { id: to.sites[0]!.uri } });
+      const receive = (hour: number, from: typeof maker, to: typeof maker, quantity: number, lot = LOT) => ({ ...ship(hour, from, to, quantity, lot), bizStep: 'receiving', readPoint: { id: to.sites[0]!.uri }, bizLocation: { id: to.sites[0]!.uri } });
       const observe = (hour: number, by: typeof maker, bizStep: string) => ({ type: 'ObjectEvent', ...at(hour), action: 'OBSERVE', bizStep, ...kg(100), readPoint: { id: by.sites[0]!.uri }, bizLocation: { id: by.sites[0]!.uri } });
       const capture = async (who: typeof maker, events: unknown[]) => {
         const res = await t.inject({ method: 'POST', url: '/epcis/capture', key: who.key, payload: epcisDoc(events) });
         assert.equal(res.statusCode, 202, res.body);
       };
-      await capture(maker, [{ type: 'ObjectEvent', ...at(6), action: 'ADD', bizStep: 'commissioning', ...kg(1000), readPoint: { id: maker.sites[0]!.uri }, bizLocation: { id: maker.sites[0]!.uri } }, ship(8, maker, wholesaler, 1000)]);
+      // The farm divides its pig lot between the two slaughterhouses; the maker slaughters its part into the pork lot.
+      await capture(farm, [{ type: 'ObjectEvent', ...at(1), action: 'ADD', bizStep: 'commissioning', ...kg(3000, PIGS), readPoint: { id: farm.sites[0]!.uri }, bizLocation: { id: farm.sites[0]!.uri } },
+        ship(2, farm, otherSlaughterhouse, 1500, PIGS), ship(3, farm, maker, 1500, PIGS)]);
+      await capture(otherSlaughterhouse, [receive(3, farm, otherSlaughterhouse, 1500, PIGS)]);
+      await capture(maker, [receive(4, farm, maker, 1500, PIGS), {
+        type: 'TransformationEvent', ...at(6), bizStep: 'killing', readPoint: { id: maker.sites[0]!.uri }, bizLocation: { id: maker.sites[0]!.uri },
+        inputQuantityList: [{ epcClass: PIGS, quantity: 1500, uom: 'KGM' }], outputQuantityList: [{ epcClass: LOT, quantity: 1000, uom: 'KGM' }],
+      }, ship(8, maker, wholesaler, 1000)]);
       await capture(wholesaler, [receive(10, maker, wholesaler, 1000), observe(11, wholesaler, 'inspecting'), ship(12, wholesaler, market, 600), ship(15, wholesaler, canteen, 400), observe(18, wholesaler, 'retail_selling')]);
       await capture(market, [receive(13, wholesaler, market, 600)]);
       await capture(canteen, [receive(16, wholesaler, canteen, 400)]);
@@ -508,19 +518,22 @@ for (const dialect of testDialects()) {
       assert.equal(scan.statusCode, 200, scan.body);
       const view = scan.json() as { timeline: Array<{ step: string; party: string }>; verification: { checked: number; verified: boolean } };
       assert.deepEqual(view.timeline.map((s) => `${s.step} ${s.party}`), [
-        'commissioning 金盛肉联', 'shipping 金盛肉联', 'receiving 润和批发市场', 'inspecting 润和批发市场', 'retail_selling 润和批发市场',
+        'commissioning 绿源养殖', 'shipping 绿源养殖', 'receiving 金盛肉联', 'killing 金盛肉联',
+        'shipping 金盛肉联', 'receiving 润和批发市场', 'inspecting 润和批发市场', 'retail_selling 润和批发市场',
       ]);
-      assert.deepEqual([view.verification.checked, view.verification.verified], [5, true]);
+      assert.deepEqual([view.verification.checked, view.verification.verified], [8, true]);
       const page = await t.inject({ method: 'GET', url: `/01/${gtin}/10/ZR1128`, headers: PHONE });
       assert.equal(page.statusCode, 200);
       assert.match(section(page.body, 'timeline'), /润和批发市场/);
       assert.doesNotMatch(page.body, /南泽|三和/, 'neither buyer of the divided lot is on its public page');
+      assert.doesNotMatch(page.body, /罗临/, 'nor the farm\'s other buyer of the pigs');
       const proof = await t.inject({ method: 'GET', url: `/api/v1/public/proof?code=${encodeURIComponent(LOT)}` });
-      assert.equal(proof.json().entries.length, 5, 'the proof covers the same events');
+      assert.equal(proof.json().entries.length, 8, 'the proof covers the same events');
       // The regulator's trace still follows every branch.
       const trace = await t.inject({ method: 'GET', url: `/api/v1/trace?code=${encodeURIComponent(LOT)}&direction=both`, key: ADMIN_KEY });
       assert.match(trace.body, /南泽农贸市场/);
       assert.match(trace.body, /三和小学食堂/);
+      assert.match((await t.inject({ method: 'GET', url: `/api/v1/trace?code=${encodeURIComponent(PIGS)}&direction=forward`, key: ADMIN_KEY })).body, /罗临肉联/);
     } finally {
       await t.close();
     }

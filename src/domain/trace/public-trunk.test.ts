@@ -47,3 +47,20 @@ test('shipments that name no destination divide the lot by who received it from 
   const anonymous = [edge(6, 'received', M, LOT, uri(M)), edge(7, 'received', C, LOT, uri(C))];
   assert.equal(publicTrunk([...made, ...anonymous], LOT).length, made.length + anonymous.length);
 });
+
+test('a used input lot shows only its path to the party that used it: not the farm\'s other buyer', () => {
+  // Farm F sells its pig lot through dealer D, which divides it between slaughterhouse S (which made the pork lot) and
+  // S2. A lab L inspected the pigs at the farm before any of it.
+  const pig = (hour: number, kind: string, by: string, from: string, to: string) => edge(hour, kind, by, from, to, PIG);
+  const pigEdges = [
+    pig(-9, 'commissioned', 'F', 'site:F', PIG), pig(-8, 'observed', 'L', PIG, 'site:F'),
+    pig(-7, 'shipped', 'F', uri('F'), uri('D')), pig(-6, 'received', 'D', uri('F'), uri('D')),
+    pig(-5, 'shipped', 'D', uri('D'), uri('S2')), pig(-4, 'received', 'S2', uri('D'), uri('S2')), pig(-3, 'observed', 'S2', PIG, 'site:S2'),
+    pig(-2, 'shipped', 'D', uri('D'), uri(S)), pig(-1, 'received', S, uri('D'), uri(S)), pig(0, 'shipped', 'D', uri('D'), PIG),
+    pig(1, 'consumed', S, PIG, 'site:S'),
+  ];
+  const kept = show(publicTrunk([...pigEdges, ...made], LOT, new Map([[PIG, new Set([S])]])).filter((e) => e.unit === PIG));
+  assert.deepEqual(kept, ['-9 commissioned F', '-8 observed L', '-7 shipped F', '-6 received D', '-2 shipped D', '-1 received S', '0 shipped D', '1 consumed S']);
+  // Not used by the chain (no usedBy entry), the same edges pass unchanged.
+  assert.equal(publicTrunk([...pigEdges, ...made], LOT).length, pigEdges.length + made.length);
+});

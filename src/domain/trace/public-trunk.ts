@@ -9,39 +9,93 @@ export interface TrunkEdge {
 }
 
 const SHIPPING = new Set(['shipped', 'transferred']);
+const CUSTODY = new Set([...SHIPPING, 'received']);
 
 /**
- * The edges of a public chain whose root is a lot or a product class, without the lot's branches.
+ * The edges of a public chain without the branches of lots divided among buyers.
  *
- * A lot code is printed on every pack of the lot, and the lot may be divided among several buyers: a wholesaler sells
- * one lot of pork to a market and to a school canteen. Whoever scans a pack holds one branch, and which one cannot be
- * told from the code; the other branches are other buyers' packs — and, taken together, the holder's customer list (a
- * trade secret). So the chain keeps the lot's path while it stays in one line of hands (its trunk) and stops where it
- * was divided: a holder that shipped the lot to two or more destinations, or a source two or more parties received it
- * from, divided it; from the first shipment (or receipt) of such a division on, the lot's own steps show only where a
- * party on the trunk recorded them (the divider's own sale or inspection, say), and never the division's shipments or
- * receipts. A shipment with no destination, or a receipt with no source, names no branch and divides nothing.
+ * A lot may be divided among several buyers: a wholesaler sells one lot of pork to a market and to a school canteen;
+ * a farm sells one lot of pigs to two slaughterhouses. The branches that do not lead to the pack in hand are other
+ * buyers' business — taken together, the holder's customer list (a trade secret) — so:
+ * - The root (the scanned code): a lot code is printed on every pack of the lot, and which branch a pack took cannot
+ *   be told from the code. Its steps show while the lot stays in one line of hands (its trunk), up to the holder that
+ *   divided it; from the first shipment (or receipt) of the division on, only steps recorded by parties on the trunk
+ *   show (the divider's own sale or inspection, say), never the division's shipments, receipts or buyers.
+ * - A unit the chain used (`usedBy`: an input lot → the parties whose transformations consumed it, a lot → the party
+ *   that commissioned the root's serials in it): only its path to those parties shows — the parties it passed through
+ *   on its way to them (found from their receipts back through each shipper), each one's steps, and the shipments
+ *   between them; its other buyers and their steps do not. Steps recorded before the lot was first divided (a lab's
+ *   inspection at the farm, say) stay.
  *
- * Only the root's own edges (`unit` = root) are filtered. A serialised item is never divided, and its chain comes back
- * whole; a returnable crate (GRAI) its pool ships to one customer after another counts as divided, as its customers
- * are the pool's.
+ * A holder divided a unit when it shipped it to two or more destinations, or when two or more parties received it from
+ * one source. A shipment with no destination, or a receipt with no source, names no branch and divides nothing. Other
+ * units' edges (containers, the serials of a lot) pass unchanged; a serialised item is never divided.
  */
-export function publicTrunk<E extends TrunkEdge>(edges: readonly E[], root: string): E[] {
+export function publicTrunk<E extends TrunkEdge>(edges: readonly E[], root: string, usedBy: ReadonlyMap<string, ReadonlySet<string>> = new Map()): E[] {
+  const own = new Map<string, E[]>();
+  for (const e of edges) {
+    if (e.unit === '' || (e.unit !== root && !usedBy.has(e.unit))) continue;
+    const list = own.get(e.unit);
+    if (list) list.push(e);
+    else own.set(e.unit, [e]);
+  }
+  const dropped = new Set<E>();
+  for (const [unit, list] of own) {
+    for (const e of unit === root ? trunkDropped(list, unit) : pathDropped(list, unit, usedBy.get(unit)!)) dropped.add(e);
+  }
+  return dropped.size ? edges.filter((e) => !dropped.has(e)) : [...edges];
+}
+
+/** Where and by what a unit was divided, from its own edges. */
+function divisionOf<E extends TrunkEdge>(own: readonly E[], unit: string): { branching: (e: E) => boolean; at: number } {
   const shippedTo = new Map<string, Set<string>>();
   const receivedBy = new Map<string, Set<string>>();
-  for (const e of edges) {
-    if (e.unit !== root) continue;
-    if (SHIPPING.has(e.kind) && e.to !== root) add(shippedTo, e.partyId, e.to);
-    else if (e.kind === 'received' && e.from !== root) add(receivedBy, e.from, e.partyId);
+  for (const e of own) {
+    if (SHIPPING.has(e.kind) && e.to !== unit) add(shippedTo, e.partyId, e.to);
+    else if (e.kind === 'received' && e.from !== unit) add(receivedBy, e.from, e.partyId);
   }
   const dividers = new Set([...shippedTo].filter(([, to]) => to.size > 1).map(([party]) => party));
   const dividedSources = new Set([...receivedBy].filter(([, by]) => by.size > 1).map(([source]) => source));
-  const branching = (e: E) => e.unit === root && ((SHIPPING.has(e.kind) && dividers.has(e.partyId)) || (e.kind === 'received' && dividedSources.has(e.from)));
-  let divisionAt = Infinity;
-  for (const e of edges) if (branching(e)) divisionAt = Math.min(divisionAt, e.eventTime);
-  if (divisionAt === Infinity) return [...edges];
-  const trunk = new Set(edges.filter((e) => e.unit === root && e.eventTime < divisionAt).map((e) => e.partyId));
-  return edges.filter((e) => e.unit !== root || (!branching(e) && (e.eventTime < divisionAt || trunk.has(e.partyId))));
+  const branching = (e: E) => (SHIPPING.has(e.kind) && dividers.has(e.partyId)) || (e.kind === 'received' && dividedSources.has(e.from));
+  let at = Infinity;
+  for (const e of own) if (branching(e)) at = Math.min(at, e.eventTime);
+  return { branching, at };
+}
+
+/** The root's edges past its trunk (see {@link publicTrunk}). */
+function trunkDropped<E extends TrunkEdge>(own: readonly E[], unit: string): E[] {
+  const { branching, at } = divisionOf(own, unit);
+  if (at === Infinity) return [];
+  const trunk = new Set(own.filter((e) => e.eventTime < at).map((e) => e.partyId));
+  return own.filter((e) => branching(e) || (e.eventTime >= at && !trunk.has(e.partyId)));
+}
+
+/** A used unit's edges off its path to the parties that used it (see {@link publicTrunk}). */
+function pathDropped<E extends TrunkEdge>(own: readonly E[], unit: string, users: ReadonlySet<string>): E[] {
+  const { at } = divisionOf(own, unit);
+  if (at === Infinity) return [];
+  // Back from the users: a receipt by a party on the path names that party's end and its source; a shipment to an end
+  // on the path puts its shipper (and the shipper's own end) on the path. Ends equal to the unit name nobody.
+  // A path party's shipment that names no destination names no branch either, and stays.
+  const parties = new Set(users);
+  const ends = new Set<string>();
+  const onPath = (e: E) => (e.kind === 'received' ? parties.has(e.partyId) : ends.has(e.to) || (e.to === unit && parties.has(e.partyId)));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of own) {
+      if (!CUSTODY.has(e.kind) || !onPath(e)) continue;
+      for (const end of [e.from, e.to]) {
+        if (end === unit || ends.has(end)) continue;
+        ends.add(end);
+        grew = true;
+      }
+      if (!parties.has(e.partyId)) {
+        parties.add(e.partyId);
+        grew = true;
+      }
+    }
+  }
+  return own.filter((e) => (CUSTODY.has(e.kind) ? !onPath(e) : !parties.has(e.partyId) && e.eventTime >= at));
 }
 
 function add(map: Map<string, Set<string>>, key: string, value: string): void {

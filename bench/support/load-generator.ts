@@ -32,6 +32,8 @@ export interface LoadConfig {
    * trusts the proxy on its host (SUYUAN_TRUST_PROXY=1), since it counts one scan per address and unit.
    */
   distinctClients?: boolean;
+  /** The number of the first such address (10.0.0.0/8 counted from 1): runs that must not share addresses start apart. */
+  firstClient?: number;
   mode: 'closed' | 'open';
   /** Closed loop: connections kept busy. Open loop: connections opened up front (more are opened when all are busy). */
   connections: number;
@@ -223,7 +225,7 @@ async function generate(config: LoadConfig): Promise<LoadResult> {
   if (paths.length === 0) throw new Error(`no paths in ${config.pathsFile}`);
   const pick = picker(paths.length, config);
   const extra = Object.entries(config.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  let client = 0;
+  let client = config.firstClient ?? 0;
   const forwardedFor = () => {
     const n = (client++ % 0xfffffe) + 1;
     return `X-Forwarded-For: 10.${n >>> 16}.${(n >>> 8) & 0xff}.${n & 0xff}\r\n`;

@@ -154,7 +154,17 @@ export async function tracePublicChain(deps: Deps, root: TraceResult['root'], de
     if (users) users.add(e.partyId);
     else usedBy.set(e.from, new Set([e.partyId]));
   }
-  walker.keepOnly(publicTrunk([...walker.edges.values()], root.code, usedBy));
+  // The containers that carried the root (a lot packed on pallets), and theirs in turn: their custody is the root's.
+  const carriers = new Set<string>();
+  for (let frontier = new Set([root.code]); frontier.size; ) {
+    const next = new Set<string>();
+    for (const e of walker.edges.values()) {
+      if (UP_KINDS.has(e.kind) && frontier.has(e.from) && e.to !== root.code && !carriers.has(e.to)) next.add(e.to);
+    }
+    for (const c of next) carriers.add(c);
+    frontier = next;
+  }
+  walker.keepOnly(publicTrunk([...walker.edges.values()], root.code, usedBy, carriers));
   const trace = await present(deps, walker, root, 'back', depth);
   const rowIds = [...new Set([...walker.edges.values()].map((e) => e.eventRowId))];
   return { trace, events: rowIds.map((rowId) => ({ rowId, eventId: walker.events.get(rowId)!.eventId, bizStep: walker.events.get(rowId)!.bizStep })) };

@@ -534,6 +534,22 @@ for (const dialect of testDialects()) {
       assert.match(trace.body, /南泽农贸市场/);
       assert.match(trace.body, /三和小学食堂/);
       assert.match((await t.inject({ method: 'GET', url: `/api/v1/trace?code=${encodeURIComponent(PIGS)}&direction=forward`, key: ADMIN_KEY })).body, /罗临肉联/);
+
+      // A lot divided onto two pallets for two buyers: the pallets' custody is the lot's.
+      const LOT2 = `https://id.gs1.org/01/${gtin}/10/ZR1129`;
+      const [P1, P2] = ['06970123100000001', '06970123100000002'].map((n) => `https://id.gs1.org/00/${withCheckDigit(n)}`);
+      const day2 = (hour: number) => ({ eventTime: `2026-11-29T${String(hour).padStart(2, '0')}:00:00+08:00`, eventTimeZoneOffset: '+08:00' });
+      const pack = (pallet: string) => ({ type: 'AggregationEvent', ...day2(7), action: 'ADD', bizStep: 'packing', parentID: pallet, childQuantityList: [{ epcClass: LOT2, quantity: 500, uom: 'KGM' }], readPoint: { id: maker.sites[0]!.uri } });
+      const palletTo = (hour: number, pallet: string, to: typeof maker, bizStep: string) => ({
+        type: 'ObjectEvent', ...day2(hour), action: 'OBSERVE', bizStep, epcList: [pallet], readPoint: { id: (bizStep === 'shipping' ? maker : to).sites[0]!.uri },
+        sourceList: [{ type: 'owning_party', source: maker.uri }], destinationList: [{ type: 'owning_party', destination: to.uri }],
+      });
+      await capture(maker, [{ type: 'ObjectEvent', ...day2(6), action: 'ADD', bizStep: 'commissioning', ...kg(1000, LOT2), readPoint: { id: maker.sites[0]!.uri }, bizLocation: { id: maker.sites[0]!.uri } },
+        pack(P1), pack(P2), palletTo(8, P1, market, 'shipping'), palletTo(9, P2, canteen, 'shipping')]);
+      await capture(market, [palletTo(10, P1, market, 'receiving')]);
+      await capture(canteen, [palletTo(11, P2, canteen, 'receiving')]);
+      const onPallets = (await t.inject({ method: 'GET', url: `/api/v1/public/scan?code=${encodeURIComponent(LOT2)}` })).json() as { timeline: Array<{ step: string; party: string }> };
+      assert.deepEqual(onPallets.timeline.map((s) => `${s.step} ${s.party}`), ['commissioning 金盛肉联', 'packing 金盛肉联', 'packing 金盛肉联']);
     } finally {
       await t.close();
     }

@@ -64,3 +64,17 @@ test('a used input lot shows only its path to the party that used it: not the fa
   // Not used by the chain (no usedBy entry), the same edges pass unchanged.
   assert.equal(publicTrunk([...pigEdges, ...made], LOT).length, pigEdges.length + made.length);
 });
+
+test('a lot divided onto pallets for two buyers is divided: the pallets\' custody is the lot\'s', () => {
+  const [P1, P2] = ['https://id.gs1.org/00/069701230000000017', 'https://id.gs1.org/00/069701230000000024'];
+  const pallets = [
+    edge(3, 'packed', S, LOT, P1, ''), edge(3, 'packed', S, LOT, P2, ''),
+    edge(4, 'shipped', S, uri(S), uri(M), P1), edge(5, 'received', M, uri(S), uri(M), P1),
+    edge(6, 'shipped', S, uri(S), uri(C), P2), edge(7, 'received', C, uri(S), uri(C), P2),
+  ];
+  assert.deepEqual(show(publicTrunk([...made, ...pallets], LOT, new Map(), new Set([P1, P2]))), [
+    '1 transformed_into S', '1 produced S', '2 observed S', '3 packed S', '3 packed S',
+  ]);
+  // A lot on one pallet to one buyer keeps its pallet's path.
+  assert.equal(publicTrunk([...made, ...pallets.slice(0, 1), ...pallets.slice(2, 4)], LOT, new Map(), new Set([P1])).length, made.length + 3);
+});

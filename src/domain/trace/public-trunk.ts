@@ -31,28 +31,36 @@ const CUSTODY = new Set([...SHIPPING, 'received']);
  * one source. A shipment with no destination, or a receipt with no source, names no branch and divides nothing. Other
  * units' edges (containers, the serials of a lot) pass unchanged; a serialised item is never divided.
  */
-export function publicTrunk<E extends TrunkEdge>(edges: readonly E[], root: string, usedBy: ReadonlyMap<string, ReadonlySet<string>> = new Map()): E[] {
+export function publicTrunk<E extends TrunkEdge>(
+  edges: readonly E[],
+  root: string,
+  usedBy: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  carriers: ReadonlySet<string> = new Set(),
+): E[] {
+  // The custody of the containers that carried the root (a lot on pallets) is the root's own: a lot divided onto two
+  // pallets for two buyers is divided.
   const own = new Map<string, E[]>();
   for (const e of edges) {
-    if (e.unit === '' || (e.unit !== root && !usedBy.has(e.unit))) continue;
-    const list = own.get(e.unit);
+    const unit = carriers.has(e.unit) ? root : e.unit;
+    if (unit === '' || (unit !== root && !usedBy.has(unit))) continue;
+    const list = own.get(unit);
     if (list) list.push(e);
-    else own.set(e.unit, [e]);
+    else own.set(unit, [e]);
   }
   const dropped = new Set<E>();
   for (const [unit, list] of own) {
-    for (const e of unit === root ? trunkDropped(list, unit) : pathDropped(list, unit, usedBy.get(unit)!)) dropped.add(e);
+    for (const e of unit === root ? trunkDropped(list) : pathDropped(list, usedBy.get(unit)!)) dropped.add(e);
   }
   return dropped.size ? edges.filter((e) => !dropped.has(e)) : [...edges];
 }
 
 /** Where and by what a unit was divided, from its own edges. */
-function divisionOf<E extends TrunkEdge>(own: readonly E[], unit: string): { branching: (e: E) => boolean; at: number } {
+function divisionOf<E extends TrunkEdge>(own: readonly E[]): { branching: (e: E) => boolean; at: number } {
   const shippedTo = new Map<string, Set<string>>();
   const receivedBy = new Map<string, Set<string>>();
   for (const e of own) {
-    if (SHIPPING.has(e.kind) && e.to !== unit) add(shippedTo, e.partyId, e.to);
-    else if (e.kind === 'received' && e.from !== unit) add(receivedBy, e.from, e.partyId);
+    if (SHIPPING.has(e.kind) && e.to !== e.unit) add(shippedTo, e.partyId, e.to);
+    else if (e.kind === 'received' && e.from !== e.unit) add(receivedBy, e.from, e.partyId);
   }
   const dividers = new Set([...shippedTo].filter(([, to]) => to.size > 1).map(([party]) => party));
   const dividedSources = new Set([...receivedBy].filter(([, by]) => by.size > 1).map(([source]) => source));
@@ -63,29 +71,29 @@ function divisionOf<E extends TrunkEdge>(own: readonly E[], unit: string): { bra
 }
 
 /** The root's edges past its trunk (see {@link publicTrunk}). */
-function trunkDropped<E extends TrunkEdge>(own: readonly E[], unit: string): E[] {
-  const { branching, at } = divisionOf(own, unit);
+function trunkDropped<E extends TrunkEdge>(own: readonly E[]): E[] {
+  const { branching, at } = divisionOf(own);
   if (at === Infinity) return [];
   const trunk = new Set(own.filter((e) => e.eventTime < at).map((e) => e.partyId));
   return own.filter((e) => branching(e) || (e.eventTime >= at && !trunk.has(e.partyId)));
 }
 
 /** A used unit's edges off its path to the parties that used it (see {@link publicTrunk}). */
-function pathDropped<E extends TrunkEdge>(own: readonly E[], unit: string, users: ReadonlySet<string>): E[] {
-  const { at } = divisionOf(own, unit);
+function pathDropped<E extends TrunkEdge>(own: readonly E[], users: ReadonlySet<string>): E[] {
+  const { at } = divisionOf(own);
   if (at === Infinity) return [];
   // Back from the users: a receipt by a party on the path names that party's end and its source; a shipment to an end
   // on the path puts its shipper (and the shipper's own end) on the path. Ends equal to the unit name nobody.
   // A path party's shipment that names no destination names no branch either, and stays.
   const parties = new Set(users);
   const ends = new Set<string>();
-  const onPath = (e: E) => (e.kind === 'received' ? parties.has(e.partyId) : ends.has(e.to) || (e.to === unit && parties.has(e.partyId)));
+  const onPath = (e: E) => (e.kind === 'received' ? parties.has(e.partyId) : ends.has(e.to) || (e.to === e.unit && parties.has(e.partyId)));
   for (let grew = true; grew; ) {
     grew = false;
     for (const e of own) {
       if (!CUSTODY.has(e.kind) || !onPath(e)) continue;
       for (const end of [e.from, e.to]) {
-        if (end === unit || ends.has(end)) continue;
+        if (end === e.unit || ends.has(end)) continue;
         ends.add(end);
         grew = true;
       }

@@ -11,9 +11,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config/load-config.ts';
-import { sql } from 'kysely';
 import { openPlatform } from '../src/core/open-platform.ts';
 import type { StoreDialect } from '../src/storage/open-database.ts';
+import { refreshPlannerStatistics } from '../src/storage/planner-statistics.ts';
 import { createTestStore } from '../test/support/stores.ts';
 import { buildFanOut } from './support/fan-out.ts';
 import { eachStore, type Benchmark, type BenchOptions } from './support/options.ts';
@@ -46,9 +46,8 @@ async function runOn(dialect: StoreDialect, options: BenchOptions): Promise<void
   let rawLot: string;
   try {
     ({ rawLot } = await buildFanOut(deps, batches));
-    // As autovacuum would have done on a store in service: without statistics PostgreSQL plans the recall's reads over
-    // a freshly loaded table as if it were empty (~70 s a call instead of ~2 s).
-    if (dialect === 'postgres') await sql`ANALYZE`.execute(deps.store.db);
+    // As autovacuum would have done on a store in service (~70 s a call without statistics instead of ~2 s).
+    await refreshPlannerStatistics(deps.store);
   } finally {
     await deps.close();
   }

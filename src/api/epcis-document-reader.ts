@@ -63,7 +63,8 @@ export interface SpooledBody {
 /**
  * Reads the whole body before any capture work starts. A capture holds the store's one write transaction while it
  * stores events, and on SQLite every other write waits for it; reading the body first keeps that wait to the server's
- * own work, never to how slowly a client sends (a phone on a weak signal, or one that stalls on purpose). Memory stays bounded: past {@link IN_MEMORY_BYTES} the body goes to a file in the system's temp folder.
+ * own work, never to how slowly a client sends (a phone on a weak signal, or one that stalls on purpose). Memory stays
+ * bounded: past {@link IN_MEMORY_BYTES} the body goes to a file in the system's temp folder.
  * @throws invalid `capture_file_too_large`
  */
 export async function spoolBody(body: Readable, contentLength: number | undefined, maxBytes: number): Promise<SpooledBody> {

@@ -147,24 +147,7 @@ export async function tracePublicChain(deps: Deps, root: TraceResult['root'], de
   await walker.walk(root.code, 'back');
   // A lot divided among buyers: the scanned lot's steps stop where it was divided, a lot it was made from (or whose
   // serial was scanned) shows only its path to those who used it (docs/public-query.md).
-  const usedBy = new Map<string, Set<string>>();
-  for (const e of walker.edges.values()) {
-    if ((e.kind !== 'transformed_into' && e.kind !== 'in_lot') || e.from === root.code) continue;
-    const users = usedBy.get(e.from);
-    if (users) users.add(e.partyId);
-    else usedBy.set(e.from, new Set([e.partyId]));
-  }
-  // The containers that carried the root (a lot packed on pallets), and theirs in turn: their custody is the root's.
-  const carriers = new Set<string>();
-  for (let frontier = new Set([root.code]); frontier.size; ) {
-    const next = new Set<string>();
-    for (const e of walker.edges.values()) {
-      if (UP_KINDS.has(e.kind) && frontier.has(e.from) && e.to !== root.code && !carriers.has(e.to)) next.add(e.to);
-    }
-    for (const c of next) carriers.add(c);
-    frontier = next;
-  }
-  walker.keepOnly(publicTrunk([...walker.edges.values()], root.code, usedBy, carriers));
+  walker.keepOnly(publicTrunk([...walker.edges.values()], root.code));
   const trace = await present(deps, walker, root, 'back', depth);
   const rowIds = [...new Set([...walker.edges.values()].map((e) => e.eventRowId))];
   return { trace, events: rowIds.map((rowId) => ({ rowId, eventId: walker.events.get(rowId)!.eventId, bizStep: walker.events.get(rowId)!.bizStep })) };

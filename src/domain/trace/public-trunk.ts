@@ -1,3 +1,5 @@
+import { UP_KINDS } from './lineage.ts';
+
 /** What {@link publicTrunk} needs of a lineage edge: its kind, ends, the unit it is about, who recorded it and when. */
 export interface TrunkEdge {
   kind: string;
@@ -9,6 +11,8 @@ export interface TrunkEdge {
 }
 
 const SHIPPING = new Set(['shipped', 'transferred']);
+/** Unit → unit edges whose `from` the chain used: an input transformed into what the chain holds, a lot its serial's. */
+const USING_KINDS = new Set(['transformed_into', 'in_lot']);
 const CUSTODY = new Set([...SHIPPING, 'received']);
 
 /**
@@ -21,24 +25,22 @@ const CUSTODY = new Set([...SHIPPING, 'received']);
  *   be told from the code. Its steps show while the lot stays in one line of hands (its trunk), up to the holder that
  *   divided it; from the first shipment (or receipt) of the division on, only steps recorded by parties on the trunk
  *   show (the divider's own sale or inspection, say), never the division's shipments, receipts or buyers.
- * - A unit the chain used (`usedBy`: an input lot → the parties whose transformations consumed it, a lot → the party
- *   that commissioned the root's serials in it): only its path to those parties shows — the parties it passed through
+ * - A unit the chain used (an input lot: the parties whose transformations consumed it; a lot: the parties that
+ *   commissioned the chain's serials in it): only its path to those parties shows — the parties it passed through
  *   on its way to them (found from their receipts back through each shipper), each one's steps, and the shipments
  *   between them; its other buyers and their steps do not. Steps recorded before the lot was first divided (a lab's
  *   inspection at the farm, say) stay.
  *
  * A holder divided a unit when it shipped it to two or more destinations, or when two or more parties received it from
- * one source. A shipment with no destination, or a receipt with no source, names no branch and divides nothing. Other
- * units' edges (containers, the serials of a lot) pass unchanged; a serialised item is never divided.
+ * one source. A shipment with no destination, or a receipt with no source, names no branch and divides nothing. The
+ * custody of the containers that carried the root (a lot on pallets, and their pallets in turn) is the root's own: a
+ * lot divided onto two pallets for two buyers is divided. Other units' edges (the serials of a lot) pass unchanged; a
+ * serialised item is never divided.
  */
-export function publicTrunk<E extends TrunkEdge>(
-  edges: readonly E[],
-  root: string,
-  usedBy: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
-  carriers: ReadonlySet<string> = new Set(),
-): E[] {
-  // The custody of the containers that carried the root (a lot on pallets) is the root's own: a lot divided onto two
-  // pallets for two buyers is divided.
+export function publicTrunk<E extends TrunkEdge>(edges: readonly E[], root: string): E[] {
+  const usedBy = new Map<string, Set<string>>();
+  for (const e of edges) if (USING_KINDS.has(e.kind) && e.from !== root) add(usedBy, e.from, e.partyId);
+  const carriers = carriersOf(edges, root);
   const own = new Map<string, E[]>();
   for (const e of edges) {
     const unit = carriers.has(e.unit) ? root : e.unit;
@@ -52,6 +54,18 @@ export function publicTrunk<E extends TrunkEdge>(
     for (const e of unit === root ? trunkDropped(list) : pathDropped(list, usedBy.get(unit)!)) dropped.add(e);
   }
   return dropped.size ? edges.filter((e) => !dropped.has(e)) : [...edges];
+}
+
+/** The containers that carried the root, and theirs in turn, by the chain's packing edges. */
+function carriersOf(edges: readonly TrunkEdge[], root: string): Set<string> {
+  const carriers = new Set<string>();
+  for (let frontier = new Set([root]); frontier.size; ) {
+    const next = new Set<string>();
+    for (const e of edges) if (UP_KINDS.has(e.kind) && frontier.has(e.from) && e.to !== root && !carriers.has(e.to)) next.add(e.to);
+    for (const c of next) carriers.add(c);
+    frontier = next;
+  }
+  return carriers;
 }
 
 /** Where and by what a unit was divided, from its own edges. */

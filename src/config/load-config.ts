@@ -24,6 +24,11 @@ export interface Config {
    * is the address the trusted proxies saw, so whatever a client wrote in the header itself is never taken.
    */
   readonly trustProxy: string | false;
+  /**
+   * How long a scan on SQLite waits, journalled, to share its commit with others (SUYUAN_SCAN_GATHER_MS; 0 = each scan
+   * its own commit). The scan is counted on the page at once either way.
+   */
+  readonly scanGatherMs: number;
   /** Worker threads that check and hash capture events while the main thread writes (SUYUAN_CAPTURE_WORKERS; 0 = in-process). */
   readonly captureWorkers: number;
   /** Resolver that codes of company prefixes not registered here are forwarded to (SUYUAN_UPSTREAM_RESOLVER, e.g. the provincial one); none = 404. */
@@ -47,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: overrides.logLevel ?? env.SUYUAN_LOG_LEVEL ?? 'warn',
     captureWorkers: overrides.captureWorkers ?? intFrom(env.SUYUAN_CAPTURE_WORKERS, defaultPrepareWorkers(), 'SUYUAN_CAPTURE_WORKERS'),
     trustProxy: overrides.trustProxy ?? trustedProxiesFrom(env.SUYUAN_TRUST_PROXY),
+    scanGatherMs: overrides.scanGatherMs ?? intFrom(env.SUYUAN_SCAN_GATHER_MS, 10, 'SUYUAN_SCAN_GATHER_MS'),
   };
   return Object.freeze(config);
 }

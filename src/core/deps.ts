@@ -46,7 +46,7 @@ export interface Deps {
 /** Wires the repositories over an open store. */
 export function createDeps(config: Config, store: Store, now: () => Date = () => new Date()): Deps {
   const preparer = createPreparer(config.captureWorkers);
-  const scans = new ScanRepository(store);
+  const scans = new ScanRepository(store, config.scanGatherMs);
   const audit = new AuditRepository(store);
   return {
     config,

@@ -11,7 +11,11 @@ import type { Store } from './open-database.ts';
  *
  * What waits is also appended to a journal file beside the database (`suyuan.db-waiting-<kind>-<pid>`), emptied when
  * it is written: a process killed meanwhile loses nothing, and the next process to open the platform writes what a dead
- * process left (`recoverAbandoned`). A write() reaches the OS before the request is answered, so it survives the
+ * process left (`recoverAbandoned`).
+ *
+ * With `gatherMs`, items wait (journaled) even when the connection is free, and those that came within that time are
+ * written in one transaction: a commit costs more than the rows it writes, so the scan pages under load write one commit
+ * for many scans instead of one each. A write() reaches the OS before the request is answered, so it survives the
  * process, as SQLite's own commits in WAL mode with synchronous=NORMAL do. Killed between the commit of a batch and the
  * emptying of its journal (a few microseconds), the batch would be written twice on recovery.
  */
@@ -27,11 +31,13 @@ export class WaitingWrites<T, R> {
   /**
    * @param kind names the journal (letters only).
    * @param writeAll writes items, in order, in one transaction of the write connection; what it returns `add` returns.
+   * @param gatherMs how long an item waits for others to be written with it (0: written at once when the connection is free).
    */
   constructor(
     private readonly store: Store,
     private readonly kind: string,
     private readonly writeAll: (items: readonly T[]) => R,
+    private readonly gatherMs = 0,
   ) {
     this.journalPrefix = `${store.sqlite!.name}-waiting-${kind}-`;
     this.journalPath = `${this.journalPrefix}${process.pid}`;
@@ -43,22 +49,31 @@ export class WaitingWrites<T, R> {
   }
 
   /**
-   * Writes `item` now if no transaction is open on the write connection, and returns what writeAll returned; otherwise
-   * keeps it waiting (in the journal too) and returns undefined.
+   * Writes `item` now if no transaction is open on the write connection and nothing is gathered (or the journal cannot
+   * be written), and returns what writeAll returned; otherwise keeps it waiting (in the journal too) and returns
+   * undefined.
    */
   add(item: T): R | undefined {
-    if (!this.store.sqlite!.inTransaction) {
-      this.waiting.push(item);
-      return this.writeWaiting();
+    const free = !this.store.sqlite!.inTransaction;
+    if (free && !this.gatherMs) return this.writeNow(item);
+    // On disk before it is counted as waiting: if the journal cannot be written while the connection is taken the
+    // request fails and nothing of it is kept — a read is not served unaudited, a scan not answered as counted.
+    try {
+      this.journalFd ??= fs.openSync(this.journalPath, 'a');
+      fs.writeSync(this.journalFd, `${JSON.stringify(item)}\n`);
+    } catch (err) {
+      if (free) return this.writeNow(item);
+      throw err;
     }
-    // On disk before it is counted as waiting: if the journal cannot be written the request fails and nothing of it is
-    // kept — a read is not served unaudited, a scan not answered as counted.
-    this.journalFd ??= fs.openSync(this.journalPath, 'a');
-    fs.writeSync(this.journalFd, `${JSON.stringify(item)}\n`);
     this.journaled = true;
     this.waiting.push(item);
     this.scheduleFlush();
     return undefined;
+  }
+
+  private writeNow(item: T): R {
+    this.waiting.push(item);
+    return this.writeWaiting();
   }
 
   /** Writes what waits, waiting for the write turn if need be; before the store closes. */
@@ -117,9 +132,11 @@ export class WaitingWrites<T, R> {
    * After a failed write they wait for the next add or flush.
    */
   private scheduleFlush(): void {
+    if (this.flushing) return;
     let failed = false;
-    this.flushing ??= this.store.writeTurn!
-      .run(() => void this.writeWaiting())
+    const gathered = this.gatherMs ? new Promise<void>((resolve) => setTimeout(resolve, this.gatherMs)) : Promise.resolve();
+    this.flushing = gathered
+      .then(() => this.store.writeTurn!.run(() => void this.writeWaiting()))
       .catch((err: Error) => {
         failed = true;
         process.stderr.write(`suyuan: ${this.waiting.length} ${this.kind} write(s) waiting, kept in ${this.journalPath}: ${err.message}\n`);

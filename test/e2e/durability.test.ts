@@ -49,6 +49,42 @@ for (const dialect of testDialects()) {
       }
     });
 
+    test('killed the moment the last scan page is answered, every scan it counted is there after restart', async () => {
+      const target = await createTestStore(dialect);
+      // Scans wait far longer than the test takes to gather them into one commit, so the kill finds them all waiting.
+      const env = { SUYUAN_TRUST_PROXY: '1', SUYUAN_SCAN_GATHER_MS: '60000' };
+      let server = await startServerProcess(target, ADMIN, env);
+      try {
+        const auth = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+        const party = await json(await fetch(`${server.url}/api/v1/admin/parties`, { method: 'POST', headers: auth(ADMIN), body: JSON.stringify({ uscc: freshUscc(), name: '持久性测试企业', kind: 'producer', region: '441302' }) }));
+        const { key } = await json(await fetch(`${server.url}/api/v1/admin/parties/${party.id}/keys`, { method: 'POST', headers: auth(ADMIN), body: JSON.stringify({ scopes: ['capture'] }) }));
+        const unit = 'https://id.gs1.org/01/06970123000017/21/SCANNED2';
+        const made = await fetch(`${server.url}/epcis/capture`, { method: 'POST', headers: auth(key), body: JSON.stringify(epcisDoc([objectEvent({ action: 'ADD', bizStep: 'commissioning', disposition: 'active', epcList: [unit] })])) });
+        assert.equal(made.status, 202, await made.text());
+        // Scans from twelve phones at once: on SQLite they wait to be written together.
+        const counts = await Promise.all(Array.from({ length: 12 }, async (_, phone) => {
+          const scan = await json(await fetch(`${server.url}/api/v1/public/scan?code=${encodeURIComponent(unit)}`, {
+            headers: { accept: 'application/json', 'user-agent': 'SuyuanApp/1.0', 'x-forwarded-for': `10.1.0.${phone + 1}` },
+          }));
+          return scan.scans.count as number;
+        }));
+        if (dialect === 'sqlite') {
+          const journal = fs.readdirSync(target.dataDir).find((n) => /-waiting-scans-\d+$/.test(n));
+          assert.equal(fs.readFileSync(`${target.dataDir}/${journal}`, 'utf8').trim().split('\n').length, 12, 'all twelve still wait, journalled');
+        }
+        server.child.kill('SIGKILL');
+        await server.stop();
+        assert.deepEqual(counts.sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1), 'each phone was counted');
+
+        server = await startServerProcess(target, ADMIN, env);
+        const standing = await json(await fetch(`${server.url}/api/v1/public/scan?code=${encodeURIComponent(unit)}`, { headers: { accept: 'application/json', 'user-agent': 'Googlebot/2.1' } }));
+        assert.equal(standing.scans.count, 12, 'every scan answered before the kill is counted');
+      } finally {
+        await server.stop('SIGKILL');
+        await target.cleanup();
+      }
+    });
+
     test('killed during a capture, the scans and audit rows it answered meanwhile are written on the next start', async () => {
       const target = await createTestStore(dialect);
       // Behind a proxy on this host, so that each scan below comes from another phone.

@@ -56,10 +56,33 @@ test('a write that cannot be journalled while it would have to wait is refused, 
     }
     await t.deps.scans.flush();
     assert.equal(await t.deps.scans.findTally(unit), undefined, 'the refused scan was not written later either');
-    // Once the connection is free the scan is written at once, with no journal.
+    // Once the connection is free a scan that cannot be journalled is written at once.
     assert.equal((await t.deps.scans.recordScan({ unit, at: '2026-11-30T03:01:00.000Z', region: null, clientClass: 'wechat' })).scans, 1);
   } finally {
     fs.rmSync(journal, { recursive: true, force: true });
+    await t.close();
+  }
+});
+
+test('scans are gathered for a moment and written together; the tally answered counts those still waiting (SQLite)', async () => {
+  const t = await createTestApp('sqlite');
+  const db = t.deps.store.sqlite!;
+  const journal = `${db.name}-waiting-scans-${process.pid}`;
+  const unit = 'https://id.gs1.org/01/06970123000017/21/GATHER1';
+  const logged = () => (db.prepare('SELECT count(*) AS n FROM scan WHERE unit = ?').get(unit) as { n: number }).n;
+  try {
+    const tallies = [];
+    for (let i = 0; i < 3; i++) tallies.push(await t.deps.scans.recordScan({ unit, at: `2026-11-30T04:00:0${i}.000Z`, region: i === 1 ? '441302' : null, clientClass: 'wechat' }));
+    assert.deepEqual(tallies.map((x) => x.scans), [1, 2, 3], 'each answer counts the scans still waiting');
+    assert.deepEqual(tallies[2]!.regions, ['441302']);
+    assert.equal(logged(), 0, 'not yet written');
+    assert.equal(fs.readFileSync(journal, 'utf8').trim().split('\n').length, 3, 'but journalled, so a killed process loses none');
+    assert.deepEqual(await t.deps.scans.findTally(unit), { scans: 3, firstAt: '2026-11-30T04:00:00.000Z', lastAt: '2026-11-30T04:00:02.000Z', regions: ['441302'] });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(logged(), 3, 'written after the gathering window');
+    assert.equal(fs.readFileSync(journal, 'utf8'), '', 'and the journal emptied');
+    assert.deepEqual(await t.deps.scans.findTally(unit), { scans: 3, firstAt: '2026-11-30T04:00:00.000Z', lastAt: '2026-11-30T04:00:02.000Z', regions: ['441302'] });
+  } finally {
     await t.close();
   }
 });

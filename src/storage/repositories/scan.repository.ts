@@ -28,11 +28,15 @@ const MAX_REGIONS = 32;
 export class ScanRepository {
   private sqliteLog?: SqliteScanLog;
 
-  constructor(private readonly store: Store) {}
+  /** @param gatherMs how long a scan on SQLite waits to share its commit with others (Config.scanGatherMs). */
+  constructor(
+    private readonly store: Store,
+    private readonly gatherMs = 0,
+  ) {}
 
   /** Appends the scan and returns the code's tally including it. */
   async recordScan(scan: ScanInput): Promise<ScanTally> {
-    if (this.store.sqlite) return (this.sqliteLog ??= new SqliteScanLog(this.store)).record(scan);
+    if (this.store.sqlite) return this.sqliteScanLog().record(scan);
     const result = await this.store.pool!.query(
       `WITH logged AS (INSERT INTO scan (unit, at, region, client_class) VALUES ($1, $2, $3, $4))
        INSERT INTO scan_tally AS t (unit, scans, first_at, last_at, regions)
@@ -46,8 +50,12 @@ export class ScanRepository {
     return toTally(result.rows[0]);
   }
 
+  private sqliteScanLog(): SqliteScanLog {
+    return (this.sqliteLog ??= new SqliteScanLog(this.store, this.gatherMs));
+  }
+
   async findTally(unit: string): Promise<ScanTally | undefined> {
-    return committedTally(this.store, unit);
+    return this.store.sqlite ? this.sqliteScanLog().tally(unit) : committedTally(this.store, unit);
   }
 
   /** Writes the scans still waiting for SQLite's write connection (see SqliteScanLog); before the store closes. */
@@ -57,25 +65,30 @@ export class ScanRepository {
 
   /** Writes the scans that processes killed during a capture left waiting (SQLite); when the platform opens. */
   recoverAbandoned(isAlive: (pid: number) => boolean): number {
-    return this.store.sqlite ? (this.sqliteLog ??= new SqliteScanLog(this.store)).recoverAbandoned(isAlive) : 0;
+    return this.store.sqlite ? this.sqliteScanLog().recoverAbandoned(isAlive) : 0;
   }
 
   /** The most recent scans of a code, newest first. */
   async listScans(unit: string, limit: number): Promise<Array<{ at: string; region: string | null; clientClass: string }>> {
+    await this.sqliteLog?.flush();
     const rows = await this.store.db.selectFrom('scan').select(['at', 'region', 'client_class']).where('unit', '=', unit).orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({ at: r.at, region: r.region, clientClass: r.client_class }));
   }
 }
 
 /**
- * Scans on SQLite: written at once when the write connection is free; while a capture's transaction is open there they
- * wait (WaitingWrites: in memory and in a journal), and the tally answered is the committed one (committed-reads.ts)
- * with the waiting scans of that code added.
+ * Scans on SQLite: gathered for `gatherMs` and written together (WaitingWrites: in memory and in a journal), or later
+ * while a capture's transaction is open; the tally answered is the committed one (committed-reads.ts) with the waiting
+ * scans of that code added. A commit of one scan cost ~0.15 ms of a scan page's ~1 ms (bench/README.md, resolve); under
+ * load, many pages share one.
  */
 class SqliteScanLog {
   private readonly writes: WaitingWrites<ScanInput, Map<string, ScanTally>>;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    gatherMs: number,
+  ) {
     const db = store.sqlite!;
     const insert = db.prepare('INSERT INTO scan (unit, at, region, client_class) VALUES (?, ?, ?, ?)');
     const upsert = db.prepare(
@@ -94,16 +107,20 @@ class SqliteScanLog {
         tallies.set(scan.unit, toTally(upsert.get({ unit: scan.unit, at: scan.at, region: scan.region }) as TallyRow));
       }
       return tallies;
-    }));
+    }), gatherMs);
   }
 
   async record(scan: ScanInput): Promise<ScanTally> {
     const written = this.writes.add(scan);
-    if (written) return written.get(scan.unit)!;
+    return written ? written.get(scan.unit)! : (await this.tally(scan.unit))!;
+  }
+
+  /** The committed tally with the scans of the unit still waiting added. */
+  async tally(unit: string): Promise<ScanTally | undefined> {
     // Both taken in the same turn (SQLite reads synchronously), so no flush falls between them.
-    const waitingOfUnit = this.writes.pending.filter((w) => w.unit === scan.unit);
-    const committed = await committedTally(this.store, scan.unit);
-    return waitingOfUnit.reduce(withScan, committed)!;
+    const waitingOfUnit = this.writes.pending.filter((w) => w.unit === unit);
+    const committed = await committedTally(this.store, unit);
+    return waitingOfUnit.reduce(withScan, committed);
   }
 
   flush(): Promise<void> {

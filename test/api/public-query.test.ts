@@ -555,3 +555,53 @@ for (const dialect of testDialects()) {
     }
   });
 }
+
+for (const dialect of testDialects()) {
+  test(`a long record keeps its scan page small: the origin, the latest steps and inspections, the rest on the proof page (${dialect})`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      const maker = await t.party({ name: '惠达电梯维保', kind: 'producer', region: '441302', sites: [{ localId: 'LIFT-1', name: '江北维保站', address: '惠州市惠城区江北', region: '441302' }] });
+      const gtin = `0${withCheckDigit('697012310010')}`;
+      assert.equal((await t.inject({ method: 'POST', url: '/api/v1/enterprise/products', key: maker.key, payload: { gtin, name: '乘客电梯', category: 'special-equipment' } })).statusCode, 201);
+      const LOT = `https://id.gs1.org/01/${gtin}/10/LIFT2020`;
+      const where = { readPoint: { id: maker.sites[0]!.uri }, bizLocation: { id: maker.sites[0]!.uri } };
+      const what = { quantityList: [{ epcClass: LOT, quantity: 1, uom: 'H87' }] };
+      // Installed in 2020, then inspected every week: 150 inspections, the last one failed.
+      const inspections = Array.from({ length: 150 }, (_, i) => ({
+        type: 'ObjectEvent', eventTime: new Date(Date.UTC(2020, 0, 8 + 7 * i, 2)).toISOString(), eventTimeZoneOffset: '+08:00', action: 'OBSERVE',
+        bizStep: 'inspecting', disposition: i === 149 ? 'non_conformant' : 'conformant', ...what, ...where,
+        bizTransactionList: [{ type: 'testres', bizTransaction: `urn:suyuan:testres:WB-${String(i + 1).padStart(4, '0')}` }],
+      }));
+      const res = await t.inject({ method: 'POST', url: '/epcis/capture', key: maker.key, payload: epcisDoc([
+        { type: 'ObjectEvent', eventTime: '2020-01-01T02:00:00Z', eventTimeZoneOffset: '+08:00', action: 'ADD', bizStep: 'commissioning', ...what, ...where },
+        ...inspections,
+      ]) });
+      assert.equal(res.statusCode, 202, res.body);
+
+      const page = await t.inject({ method: 'GET', url: `/01/${gtin}/10/LIFT2020`, headers: PHONE });
+      assert.equal(page.statusCode, 200);
+      assert.ok(page.rawPayload.length < 50 * 1024, `page is ${page.rawPayload.length} bytes`);
+      const timelineHtml = /<section id="timeline">[^]*?<\/section>/.exec(page.body)![0];
+      assert.equal((timelineHtml.match(/<li>/g) ?? []).length, 60, 'the first 10 steps and the latest 50');
+      assert.match(timelineHtml, /id="steps-hidden"><a href="\/proof\?code=/, 'the rest is on the proof page');
+      const timeline = section(page.body, 'timeline');
+      assert.match(timeline, /^追溯链条 生产赋码 2020-01-01/, 'the origin stays');
+      assert.match(timeline, /中间另有 91 步未显示/);
+      assert.match(timeline, /2022-11-16/, 'the latest step is shown');
+      const shown = section(page.body, 'inspections');
+      assert.match(shown, /另有 130 次更早的检验/);
+      assert.match(shown, /WB-0150/, 'the latest inspection, failed, is shown');
+      assert.match(shown, /不合格/);
+      assert.doesNotMatch(shown, /WB-0130\b/, 'an earlier one is left to the proof page');
+      assert.match(section(page.body, 'verification'), /记录已核验/, 'every event is checked, shown or not');
+      const proof = await t.inject({ method: 'GET', url: `/api/v1/public/proof?code=${encodeURIComponent(LOT)}` });
+      assert.equal(proof.json().entries.length, 151, 'the proof lists every event');
+      const view = (await t.inject({ method: 'GET', url: `/api/v1/public/scan?code=${encodeURIComponent(LOT)}` })).json() as { timeline: unknown[]; inspections: unknown[] };
+      assert.deepEqual([view.timeline.length, view.inspections.length], [151, 150], 'the JSON view is whole');
+      const en = await t.inject({ method: 'GET', url: `/01/${gtin}/10/LIFT2020?lang=en`, headers: PHONE });
+      assert.match(section(en.body, 'timeline'), /91 more steps in between/);
+    } finally {
+      await t.close();
+    }
+  });
+}

@@ -83,6 +83,8 @@ const TEXT = {
   conformant: { zh: '合格', en: 'Passed' },
   non_conformant: { zh: '不合格', en: 'Failed' },
   truncated: { zh: '链条较长，仅显示部分', en: 'Long chain: partly shown' },
+  stepsHidden: { zh: '中间另有 {n} 步未显示，完整记录见核验页', en: '{n} more steps in between, all on the proof page' },
+  inspectionsHidden: { zh: '另有 {n} 次更早的检验，见核验页', en: '{n} earlier inspections, on the proof page' },
 } as const;
 
 export type TextKey = keyof typeof TEXT;

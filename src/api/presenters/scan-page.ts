@@ -14,11 +14,21 @@ const dateTime = (iso: string) => (iso ? local(iso).slice(0, 16).replace('T', ' 
 const regionName = (lang: Lang, p: { regionNameZh: string | null; regionNameEn: string | null; region: string | null }) =>
   (lang === 'zh' ? p.regionNameZh : p.regionNameEn) ?? p.region ?? '';
 
+/**
+ * A page stays small whatever the record's length (issue 4 §2: under 50 KB): an elevator inspected monthly for years
+ * has hundreds of steps. Shown: the first steps (the origin) and the latest, and the latest inspections; the proof page
+ * lists every event, and the verified mark covers them all.
+ */
+export const PAGE_FIRST_STEPS = 10;
+export const PAGE_LATEST_STEPS = 50;
+export const PAGE_LATEST_INSPECTIONS = 20;
+
 /** The scan page (issue 4 §2): warnings first, then product, dates, producer, chain, inspections, complaint form. */
 export function renderScanPage(lang: Lang, view: ScanView, path: string, query: Record<string, string>): string {
   const v = view;
   const parts: string[] = [];
   const codeParam = encodeURIComponent(v.code.unit);
+  const proofLink = (text: string) => `<a href="${esc(withLang(lang, `/proof?code=${codeParam}`))}">${text}</a>`;
   const colon = lang === 'zh' ? '：' : ': ';
   for (const r of v.recalls) parts.push(`<section class="warn" id="recall" role="alert">${t(lang, 'recalled')}<br><span>${esc(r.reason)}</span> <span class="muted" style="color:#fff">${date(r.since)}</span></section>`);
   if (v.dates.expired) parts.push(`<section class="warn" id="expired" role="alert">${t(lang, 'expired')} (${esc(v.dates.expiry)})</section>`);
@@ -29,7 +39,7 @@ export function renderScanPage(lang: Lang, view: ScanView, path: string, query: 
   const ver = v.verification;
   const verClass = ver.checked === 0 ? 'caution' : ver.verified ? 'ok' : 'bad';
   const verText = ver.checked === 0 ? t(lang, 'noRecords') : ver.verified ? `✓ ${t(lang, 'verified')}` : `✗ ${t(lang, 'notVerified')}`;
-  parts.push(`<section class="${verClass}" id="verification">${verText}${ver.checked ? ` · <a href="${esc(withLang(lang, `/proof?code=${codeParam}`))}">${t(lang, 'proof')}</a>` : ''}`
+  parts.push(`<section class="${verClass}" id="verification">${verText}${ver.checked ? ` · ${proofLink(t(lang, 'proof'))}` : ''}`
     + (v.scans ? `<br><span id="scan-count">${v.scans.first ? t(lang, 'firstScan') : t(lang, 'scannedTimes', { n: v.scans.count })}</span>` : '')
     // Each browser counts once (api/scan-visits.ts), so a serial's earlier scan was someone else's: when, and what to do.
     + (v.scans && !v.scans.first ? ` · <span id="scan-first">${t(lang, 'firstScannedAt', { at: dateTime(v.scans.firstAt) })}</span>` : '')
@@ -61,15 +71,21 @@ export function renderScanPage(lang: Lang, view: ScanView, path: string, query: 
     parts.push(`<section id="producer"><h2>${t(lang, 'producer')}${colon}${esc(pr.name)}</h2>${dl(prRows)}</section>`);
   }
 
-  const steps = v.timeline.map((s) => `<li><strong>${esc(stepName(lang, s.step))}</strong> <span class="muted">${dateTime(s.time)}</span><br>`
-    + `${esc(s.party ?? '')}${s.place ? ` · ${esc(s.place.name ?? '')} ${esc(regionName(lang, s.place))}` : ''}${s.verified ? '' : ` <span class="fail">✗</span>`}</li>`);
+  const step = (s: ScanView['timeline'][number]) => `<li><strong>${esc(stepName(lang, s.step))}</strong> <span class="muted">${dateTime(s.time)}</span><br>`
+    + `${esc(s.party ?? '')}${s.place ? ` · ${esc(s.place.name ?? '')} ${esc(regionName(lang, s.place))}` : ''}${s.verified ? '' : ` <span class="fail">✗</span>`}</li>`;
+  const hidden = v.timeline.length - PAGE_FIRST_STEPS - PAGE_LATEST_STEPS;
+  const steps = hidden > 0
+    ? [...v.timeline.slice(0, PAGE_FIRST_STEPS).map(step), `<li class="gap muted" id="steps-hidden">${proofLink(t(lang, 'stepsHidden', { n: hidden }))}</li>`, ...v.timeline.slice(-PAGE_LATEST_STEPS).map(step)]
+    : v.timeline.map(step);
   parts.push(`<section id="timeline"><h2>${t(lang, 'chain')}</h2>${steps.length ? `<ol class="tl">${steps.join('')}</ol>` : `<p class="muted">${t(lang, 'noChain')}</p>`}${v.truncated ? `<p class="muted">${t(lang, 'truncated')}</p>` : ''}</section>`);
 
-  const insp = v.inspections.map((i) => {
+  const earlier = Math.max(0, v.inspections.length - PAGE_LATEST_INSPECTIONS);
+  const insp = v.inspections.slice(earlier).map((i) => {
     const result = i.result === 'conformant' || i.result === 'non_conformant' ? t(lang, i.result) : esc(i.result ?? '');
     return `<li><span class="${i.result === 'non_conformant' ? 'fail' : 'pass'}">${result}</span> ${date(i.time)} ${esc(i.by ?? '')}`
       + `${i.reports.length ? ` · ${t(lang, 'report')} ${i.reports.map(esc).join(', ')}` : ''}${i.certificationInfo.map((c) => ` <a href="${esc(c)}" rel="nofollow">↗</a>`).join('')}</li>`;
   });
+  if (earlier) insp.unshift(`<li class="muted" id="inspections-hidden">${proofLink(t(lang, 'inspectionsHidden', { n: earlier }))}</li>`);
   parts.push(`<section id="inspections"><h2>${t(lang, 'inspections')}</h2>${insp.length ? `<ul>${insp.join('')}</ul>` : `<p class="muted">${t(lang, 'noInspections')}</p>`}</section>`);
 
   parts.push(complaintForm(lang, v.code.input));

@@ -227,7 +227,10 @@ class Walker {
       // the rows read.
       // Read whole: a LIMIT on these lookups (to bound a raw lot of 100,000 serials) made every lookup 20–60 % slower on
       // SQLite, the same plan notwithstanding (bench/README, trace: "what the benches did not show").
-      const rows = await this.lineage.listEdgesTouching(frontier, { skipTransformations: dir === 'back' ? 'out' : 'in' });
+      // A unit entered from one of its contents never leads on to its other contents (moves() below): their edges are
+      // left unread. Not for a firm, whose one hop beyond (allowed()) chooses among all of a unit's edges.
+      const reachedFromContents = this.policy.oneHopBeyond ? undefined : new Set(frontier.filter((x) => reach.get(x)!.up));
+      const rows = await this.lineage.listEdgesTouching(frontier, { skipTransformations: dir === 'back' ? 'out' : 'in', reachedFromContents });
       // Whoever sees every event walks by the edges alone: its events are read beside the next frontier's edges (on
       // PostgreSQL, one round trip a frontier instead of two). Any other caller's next step depends on them.
       const load = startedEarly(this.loadEvents(rows));

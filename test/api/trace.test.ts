@@ -130,6 +130,19 @@ for (const dialect of testDialects()) {
       ].sort());
     });
 
+    test('a lot and a case reached from a pack are read without the edges to their other contents', async () => {
+      const show = (rows: Array<{ kind: string; from: string; to: string }>) => rows.map((e) => `${e.kind} ${name(e.from)}>${name(e.to)}`).sort();
+      const whole = show(await t.deps.lineage.listEdgesTouching([LOT_A, C1], { skipTransformations: 'out' }));
+      const reachedUp = show(await t.deps.lineage.listEdgesTouching([LOT_A, C1], { skipTransformations: 'out', reachedFromContents: new Set([LOT_A, C1]) }));
+      for (const other of ['in_lot A>P2', 'in_lot A>P3', 'packed P2>C1']) assert.ok(whole.includes(other), `${other} is among all of their edges`);
+      assert.deepEqual(whole.filter((e) => !reachedUp.includes(e)).sort(), ['in_lot A>P1', 'in_lot A>P2', 'in_lot A>P3', 'packed P1>C1', 'packed P2>C1'],
+        'only the edges to their contents are left out');
+      assert.ok(reachedUp.includes('unpacked C1>C1') && reachedUp.includes('packed C1>PAL') && reachedUp.includes('transformed_into PIG>A'), 'their own steps and the way on stay');
+      // The same lookups, one node of each kind: the others' set and the reached-up set go in as two parameters.
+      const mixed = show(await t.deps.lineage.listEdgesTouching([LOT_A, C1], { skipTransformations: 'out', reachedFromContents: new Set([C1]) }));
+      assert.ok(mixed.includes('in_lot A>P2') && !mixed.includes('packed P2>C1'));
+    });
+
     test('forward from the pig lot: both pork lots, the packs of lot A, their cases and pallet, the sale, lot B to the market', async () => {
       const res = await trace('admin', PIG, '&direction=forward');
       assert.equal(res.statusCode, 200, res.body);

@@ -1,4 +1,5 @@
-import { inSet, preparedRows, setParameter } from './raw-select.ts';
+import { DOWN_KINDS, UP_KINDS } from '../../domain/trace/lineage.ts';
+import { inSet, preparedRows, setParameter, sqlLiterals } from './raw-select.ts';
 import type { Store } from '../open-database.ts';
 
 /** One stored edge, as the walk reads it. */
@@ -30,6 +31,24 @@ export interface TraceEventRow {
   timeZoneOffset: string;
 }
 
+/** What a walk asks of a frontier's edges (Walker in core/trace-unit.ts). */
+export interface EdgeLookupOptions {
+  /** Leave out transformations leading out of (`out`, a walk back) or into (`in`, forward) the frontier. */
+  skipTransformations?: 'out' | 'in';
+  /**
+   * Frontier nodes entered from one of their contents: read without the edges to their contents (a container's
+   * `packed` edges in, a lot's or container's `unpacked`/`disassociated`/`in_lot` edges out to another unit).
+   */
+  reachedFromContents?: ReadonlySet<string>;
+}
+
+/** The conditions that leave out a reached-up node's edges to its contents, by the column it is looked up in. */
+const REACHED_UP_FILTER = {
+  from_node: ` AND NOT (kind IN (${sqlLiterals([...DOWN_KINDS])}) AND to_node <> from_node)`,
+  to_node: ` AND kind NOT IN (${sqlLiterals([...UP_KINDS])})`,
+  unit: '',
+} as const;
+
 const EDGE_COLUMNS = ['from_node', 'to_node', 'kind', 'unit', 'event_id', 'event_time', 'party_id', 'quantity', 'uom'] as const;
 const TRACE_EVENT_COLUMNS = 'id, event_id, event_hash, event_type, biz_step, read_point, biz_location, region, category, captured_by, event_time, event_time_zone_offset';
 type TraceEventTuple = [id: string, eventId: string | null, hash: Uint8Array, eventType: string, bizStep: string | null, readPoint: string | null, bizLocation: string | null, region: string | null, category: string | null, capturedBy: string, eventTime: number | string, timeZoneOffset: string];
@@ -53,7 +72,7 @@ export class LineageRepository {
    * @example `SELECT … FROM lineage_edge WHERE from_node = ANY($1)`, then `to_node = ANY($1)`, then `unit = ANY($1)`
    * (on PostgreSQL one statement: the three joined by `UNION ALL`).
    */
-  async listEdgesTouching(nodes: readonly string[], options: { skipTransformations?: 'out' | 'in' } = {}): Promise<LineageEdgeRow[]> {
+  async listEdgesTouching(nodes: readonly string[], options: EdgeLookupOptions = {}): Promise<LineageEdgeRow[]> {
     return this.listEdgesTouchingAtMost(nodes, null, options);
   }
 
@@ -62,22 +81,32 @@ export class LineageRepository {
    * questions one edge answers (was this code captured here?): a raw lot made into 100,000 serials has 100,000 edges.
    * Walks read whole: with `LIMIT ?` the same lookups ran 20–60 % slower on SQLite, though planned alike.
    */
-  async listEdgesTouchingAtMost(nodes: readonly string[], limit: number | null, options: { skipTransformations?: 'out' | 'in' } = {}): Promise<LineageEdgeRow[]> {
+  async listEdgesTouchingAtMost(nodes: readonly string[], limit: number | null, options: EdgeLookupOptions = {}): Promise<LineageEdgeRow[]> {
     if (nodes.length === 0) return [];
-    type Lookup = { column: 'from_node' | 'to_node' | 'unit'; kind: '<' | '>' | null };
-    const lookups = (['from_node', 'to_node', 'unit'] as const).flatMap((column): Lookup[] => {
+    // Nodes reached from their contents (a case from its item, a lot from its serial) are read without the edges to
+    // their other contents, which such a walk never follows: a lot's 192 other serials, a case's 24 other items.
+    const reachedUp = nodes.some((n) => options.reachedFromContents?.has(n)) ? options.reachedFromContents : undefined;
+    // The others' set first ($1, perhaps empty), the reached-up nodes' second ($2).
+    const groups = reachedUp ? [nodes.filter((n) => !reachedUp.has(n)), nodes.filter((n) => reachedUp.has(n))] : [nodes];
+    type Lookup = { column: 'from_node' | 'to_node' | 'unit'; kind: '<' | '>' | null; group: number };
+    const lookups = groups.flatMap((_, g) => (['from_node', 'to_node', 'unit'] as const).flatMap((column): Lookup[] => {
       const skip = (column === 'from_node' && options.skipTransformations === 'out') || (column === 'to_node' && options.skipTransformations === 'in');
-      return skip ? [{ column, kind: '<' }, { column, kind: '>' }] : [{ column, kind: null }];
-    });
+      return skip ? [{ column, kind: '<', group: g }, { column, kind: '>', group: g }] : [{ column, kind: null, group: g }];
+    }));
+    const sets = groups.map((group) => setParameter(this.store, group));
     const bounded = limit !== null;
     // `unit <> ''` as the partial index lineage_edge_unit states it (migration 0012): no frontier node is ''.
-    const texts = lookups.map((l) => `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${inSet(this.store, l.column)}${l.column === 'unit' ? " AND unit <> ''" : ''}${l.kind ? ` AND kind ${l.kind} 'transformed_into'` : ''}${bounded ? ` LIMIT ${this.store.sqlite ? '?' : '$2'}` : ''}`);
-    const set = setParameter(this.store, nodes);
+    const texts = lookups.map((l) => `SELECT ${EDGE_COLUMNS.join(', ')} FROM lineage_edge WHERE ${inSet(this.store, l.column, l.group + 1)}`
+      + `${l.column === 'unit' ? " AND unit <> ''" : ''}${l.kind ? ` AND kind ${l.kind} 'transformed_into'` : ''}${l.group ? REACHED_UP_FILTER[l.column] : ''}`
+      + `${bounded ? ` LIMIT ${this.store.sqlite ? '?' : `$${sets.length + 1}`}` : ''}`);
     // The walks' hot read (trace, scan page): statements prepared once, rows as arrays. SQLite runs the lookups one by
     // one (no round trips to save); PostgreSQL as one statement joined by UNION ALL: one round trip a frontier.
     const results = this.store.sqlite
-      ? await Promise.all(texts.map((text) => preparedRows(this.store, text, bounded ? [set, limit] : [set])))
-      : [await preparedRows(this.store, bounded ? texts.map((t) => `(${t})`).join(' UNION ALL ') : texts.join(' UNION ALL '), bounded ? [set, limit] : [set])];
+      ? await Promise.all(texts.map((text, i) => {
+        const group = lookups[i]!.group;
+        return groups[group]!.length === 0 ? [] : preparedRows(this.store, text, bounded ? [sets[group], limit] : [sets[group]]);
+      }))
+      : [await preparedRows(this.store, bounded ? texts.map((t) => `(${t})`).join(' UNION ALL ') : texts.join(' UNION ALL '), bounded ? [...sets, limit] : sets)];
     // An edge comes back once for each lookup it matches; only one matching more than one (between two frontier nodes,
     // or about one of them) needs a key to be kept once.
     const frontier = new Set(nodes);
@@ -88,7 +117,9 @@ export class LineageRepository {
     for (const rows of results) {
       for (const [from, to, kind, unit, eventRowId, eventTime, partyId, quantity, uom] of rows as EdgeTuple[]) {
         const skipped = kind === 'transformed_into';
-        const lookups = (frontier.has(from) && !(skipOut && skipped) ? 1 : 0) + (frontier.has(to) && !(skipIn && skipped) ? 1 : 0) + (unit !== '' && frontier.has(unit) ? 1 : 0);
+        const byFrom = frontier.has(from) && !(skipOut && skipped) && !(reachedUp?.has(from) && DOWN_KINDS.has(kind) && to !== from);
+        const byTo = frontier.has(to) && !(skipIn && skipped) && !(reachedUp?.has(to) && UP_KINDS.has(kind));
+        const lookups = (byFrom ? 1 : 0) + (byTo ? 1 : 0) + (unit !== '' && frontier.has(unit) ? 1 : 0);
         if (lookups > 1) {
           const key = `${from}\u0000${kind}\u0000${to}\u0000${unit}\u0000${eventRowId}`;
           if (seen.has(key)) continue;

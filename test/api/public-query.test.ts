@@ -550,6 +550,29 @@ for (const dialect of testDialects()) {
       await capture(canteen, [palletTo(11, P2, canteen, 'receiving')]);
       const onPallets = (await t.inject({ method: 'GET', url: `/api/v1/public/scan?code=${encodeURIComponent(LOT2)}` })).json() as { timeline: Array<{ step: string; party: string }> };
       assert.deepEqual(onPallets.timeline.map((s) => `${s.step} ${s.party}`), ['commissioning 金盛肉联', 'packing 金盛肉联', 'packing 金盛肉联']);
+
+      // Pigs on two pallets, one to each slaughterhouse: the pork of one shows the pallet that came to it, not the other.
+      const PIGS2 = `https://id.gs1.org/01/${gtin}/10/PIG1129`;
+      const LOT3 = `https://id.gs1.org/01/${gtin}/10/ZR1130`;
+      const [PP1, PP2] = ['06970123100000003', '06970123100000004'].map((n) => `https://id.gs1.org/00/${withCheckDigit(n)}`);
+      const day3 = (hour: number) => ({ eventTime: `2026-11-30T${String(hour).padStart(2, '0')}:00:00+08:00`, eventTimeZoneOffset: '+08:00' });
+      const pigPallet = (pallet: string) => ({ type: 'AggregationEvent', ...day3(2), action: 'ADD', bizStep: 'packing', parentID: pallet, childQuantityList: [{ epcClass: PIGS2, quantity: 1500, uom: 'KGM' }], readPoint: { id: farm.sites[0]!.uri } });
+      const move = (hour: number, pallet: string, to: typeof maker, bizStep: string) => ({
+        type: 'ObjectEvent', ...day3(hour), action: 'OBSERVE', bizStep, epcList: [pallet], readPoint: { id: (bizStep === 'shipping' ? farm : to).sites[0]!.uri },
+        sourceList: [{ type: 'owning_party', source: farm.uri }], destinationList: [{ type: 'owning_party', destination: to.uri }],
+      });
+      await capture(farm, [{ type: 'ObjectEvent', ...day3(1), action: 'ADD', bizStep: 'commissioning', ...kg(3000, PIGS2), readPoint: { id: farm.sites[0]!.uri }, bizLocation: { id: farm.sites[0]!.uri } },
+        pigPallet(PP1), pigPallet(PP2), move(3, PP1, maker, 'shipping'), move(4, PP2, otherSlaughterhouse, 'shipping')]);
+      await capture(otherSlaughterhouse, [move(5, PP2, otherSlaughterhouse, 'receiving')]);
+      await capture(maker, [move(6, PP1, maker, 'receiving'), {
+        type: 'TransformationEvent', ...day3(8), bizStep: 'killing', readPoint: { id: maker.sites[0]!.uri }, bizLocation: { id: maker.sites[0]!.uri },
+        inputQuantityList: [{ epcClass: PIGS2, quantity: 1500, uom: 'KGM' }], outputQuantityList: [{ epcClass: LOT3, quantity: 1000, uom: 'KGM' }],
+      }]);
+      const fromPallets = (await t.inject({ method: 'GET', url: `/api/v1/public/scan?code=${encodeURIComponent(LOT3)}` })).json() as { timeline: Array<{ step: string; party: string }> };
+      assert.deepEqual(fromPallets.timeline.map((s) => `${s.step} ${s.party}`), [
+        'commissioning 绿源养殖', 'packing 绿源养殖', 'packing 绿源养殖', 'shipping 绿源养殖', 'receiving 金盛肉联', 'killing 金盛肉联',
+      ]);
+      assert.doesNotMatch((await t.inject({ method: 'GET', url: `/01/${gtin}/10/ZR1130`, headers: PHONE })).body, /罗临/, 'the other slaughterhouse is not on the page');
     } finally {
       await t.close();
     }

@@ -80,3 +80,24 @@ test('a lot divided onto pallets for two buyers is divided: the pallets\' custod
   // A lot on one pallet to one buyer keeps its pallet's path.
   assert.equal(publicTrunk([...made, ...pallets.slice(0, 1), ...pallets.slice(2, 4)], LOT).length, made.length + 3);
 });
+
+test('a used input lot carried on pallets: the pallets\' custody is the lot\'s, so only the pallet to its user shows', () => {
+  // The farm F packs its pig lot onto two pallets, one for slaughterhouse S (which made the pork lot) and one for S2.
+  const [P1, P2] = ['https://id.gs1.org/00/069701230000000031', 'https://id.gs1.org/00/069701230000000048'];
+  const pigPallets = [
+    edge(-9, 'commissioned', 'F', 'site:F', PIG, PIG),
+    edge(-8, 'packed', 'F', PIG, P1, ''), edge(-8, 'packed', 'F', PIG, P2, ''),
+    edge(-7, 'shipped', 'F', uri('F'), uri(S), P1), edge(-6, 'received', S, uri('F'), uri(S), P1),
+    edge(-5, 'shipped', 'F', uri('F'), uri('S2'), P2), edge(-4, 'received', 'S2', uri('F'), uri('S2'), P2),
+    edge(-3, 'observed', 'S2', P2, 'site:S2', P2),
+    edge(0, 'consumed', S, PIG, 'site:S', PIG),
+  ];
+  const kept = show(publicTrunk([...pigPallets, ...made], LOT).filter((e) => e.eventTime < 1));
+  assert.deepEqual(kept, ['-9 commissioned F', '-8 packed F', '-8 packed F', '-7 shipped F', '-6 received S', '0 consumed S']);
+  // A pallet that carried the root and a used lot both is the root's: the root's own rule decides.
+  const shared = [edge(2, 'packed', S, LOT, P1, ''), edge(2, 'packed', S, PIG, P1, ''), edge(3, 'shipped', S, uri(S), uri(W), P1), edge(4, 'received', W, uri(S), uri(W), P1)];
+  assert.equal(publicTrunk([...made, ...shared], LOT).length, made.length + shared.length);
+  // Scanned, the pallet that carried the pigs to S is the root: its own steps follow the root's rule, not the pigs' path.
+  const palletRoot = publicTrunk([...pigPallets, ...made, edge(-6.5, 'observed', 'X', P1, 'site:X', P1)], P1);
+  assert.ok(show(palletRoot).includes('-6.5 observed X'), show(palletRoot).join(', '));
+});

@@ -33,35 +33,42 @@ const CUSTODY = new Set([...SHIPPING, 'received']);
  *
  * A holder divided a unit when it shipped it to two or more destinations, or when two or more parties received it from
  * one source. A shipment with no destination, or a receipt with no source, names no branch and divides nothing. The
- * custody of the containers that carried the root (a lot on pallets, and their pallets in turn) is the root's own: a
- * lot divided onto two pallets for two buyers is divided. Other units' edges (the serials of a lot) pass unchanged; a
- * serialised item is never divided.
+ * custody of the containers that carried the root or a used unit (a lot on pallets, and their pallets in turn) is that
+ * unit's own: a lot divided onto two pallets for two buyers is divided, and a used lot shows only the pallet that went
+ * to its user. Other units' edges (the serials of a lot) pass unchanged; a serialised item is never divided.
  */
 export function publicTrunk<E extends TrunkEdge>(edges: readonly E[], root: string): E[] {
   const usedBy = new Map<string, Set<string>>();
   for (const e of edges) if (USING_KINDS.has(e.kind) && e.from !== root) add(usedBy, e.from, e.partyId);
-  const carriers = carriersOf(edges, root);
+  // Whose custody a container's is: the root's if it carried the root, else that of each used unit it carried.
+  const carried = new Map<string, Set<string>>();
+  for (const c of carriersOf(edges, root)) carried.set(c, new Set([root]));
+  for (const unit of usedBy.keys()) for (const c of carriersOf(edges, unit)) if (c !== root && !carried.get(c)?.has(root)) add(carried, c, unit);
   const own = new Map<string, E[]>();
   for (const e of edges) {
-    const unit = carriers.has(e.unit) ? root : e.unit;
-    if (unit === '' || (unit !== root && !usedBy.has(unit))) continue;
-    const list = own.get(unit);
-    if (list) list.push(e);
-    else own.set(unit, [e]);
+    for (const unit of carried.get(e.unit) ?? [e.unit]) {
+      if (unit === '' || (unit !== root && !usedBy.has(unit))) continue;
+      const list = own.get(unit);
+      if (list) list.push(e);
+      else own.set(unit, [e]);
+    }
   }
-  const dropped = new Set<E>();
+  // A container's edge that is on one used unit's path and off another's stays: it is on a path.
+  const keptBy = new Map<E, number>();
   for (const [unit, list] of own) {
-    for (const e of unit === root ? trunkDropped(list) : pathDropped(list, usedBy.get(unit)!)) dropped.add(e);
+    const off = new Set(unit === root ? trunkDropped(list) : pathDropped(list, usedBy.get(unit)!));
+    for (const e of list) keptBy.set(e, (keptBy.get(e) ?? 0) + (off.has(e) ? 0 : 1));
   }
+  const dropped = new Set([...keptBy].filter(([, kept]) => kept === 0).map(([e]) => e));
   return dropped.size ? edges.filter((e) => !dropped.has(e)) : [...edges];
 }
 
-/** The containers that carried the root, and theirs in turn, by the chain's packing edges. */
-function carriersOf(edges: readonly TrunkEdge[], root: string): Set<string> {
+/** The containers that carried a unit, and theirs in turn, by the chain's packing edges. */
+function carriersOf(edges: readonly TrunkEdge[], unit: string): Set<string> {
   const carriers = new Set<string>();
-  for (let frontier = new Set([root]); frontier.size; ) {
+  for (let frontier = new Set([unit]); frontier.size; ) {
     const next = new Set<string>();
-    for (const e of edges) if (UP_KINDS.has(e.kind) && frontier.has(e.from) && e.to !== root && !carriers.has(e.to)) next.add(e.to);
+    for (const e of edges) if (UP_KINDS.has(e.kind) && frontier.has(e.from) && e.to !== unit && !carriers.has(e.to)) next.add(e.to);
     for (const c of next) carriers.add(c);
     frontier = next;
   }

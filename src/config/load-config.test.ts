@@ -26,3 +26,11 @@ test('behind the trusted proxy the client is the address it saw; what a client w
   untrusting.get('/ip', async (request) => request.ip);
   assert.equal((await untrusting.inject({ method: 'GET', url: '/ip', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '198.51.100.7' } })).body, '127.0.0.1');
 });
+
+test('SUYUAN_SCAN_GATHER_MS: 10 ms by default, 0 to write each scan at once, at most a minute', () => {
+  assert.equal(loadConfig({}).scanGatherMs, 10);
+  assert.equal(loadConfig({ SUYUAN_SCAN_GATHER_MS: '0' }).scanGatherMs, 0);
+  assert.equal(loadConfig({ SUYUAN_SCAN_GATHER_MS: '60000' }).scanGatherMs, 60_000);
+  assert.throws(() => loadConfig({ SUYUAN_SCAN_GATHER_MS: '60001' }), /SUYUAN_SCAN_GATHER_MS must be at most 60000, found 60001/);
+  assert.throws(() => loadConfig({ SUYUAN_SCAN_GATHER_MS: '-5' }), /SUYUAN_SCAN_GATHER_MS must be a non-negative integer, found "-5"/);
+});

@@ -535,19 +535,27 @@ for (const dialect of testDialects()) {
       assert.match(trace.body, /三和小学食堂/);
       assert.match((await t.inject({ method: 'GET', url: `/api/v1/trace?code=${encodeURIComponent(PIGS)}&direction=forward`, key: ADMIN_KEY })).body, /罗临肉联/);
 
+      /** A day's events of `lot`, packed `quantity` to a pallet at the `from` firm's site, and of the pallets it sends. */
+      const palletsOf = (date: string, from: typeof maker, lot: string, quantity: number) => {
+        const at = (hour: number) => ({ eventTime: `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`, eventTimeZoneOffset: '+08:00' });
+        return {
+          at,
+          commission: (hour: number, total: number) => ({ type: 'ObjectEvent', ...at(hour), action: 'ADD', bizStep: 'commissioning', ...kg(total, lot), readPoint: { id: from.sites[0]!.uri }, bizLocation: { id: from.sites[0]!.uri } }),
+          pack: (hour: number, pallet: string) => ({ type: 'AggregationEvent', ...at(hour), action: 'ADD', bizStep: 'packing', parentID: pallet, childQuantityList: [{ epcClass: lot, quantity, uom: 'KGM' }], readPoint: { id: from.sites[0]!.uri } }),
+          move: (hour: number, pallet: string, to: typeof maker, bizStep: string) => ({
+            type: 'ObjectEvent', ...at(hour), action: 'OBSERVE', bizStep, epcList: [pallet], readPoint: { id: (bizStep === 'shipping' ? from : to).sites[0]!.uri },
+            sourceList: [{ type: 'owning_party', source: from.uri }], destinationList: [{ type: 'owning_party', destination: to.uri }],
+          }),
+        };
+      };
+
       // A lot divided onto two pallets for two buyers: the pallets' custody is the lot's.
       const LOT2 = `https://id.gs1.org/01/${gtin}/10/ZR1129`;
       const [P1, P2] = ['06970123100000001', '06970123100000002'].map((n) => `https://id.gs1.org/00/${withCheckDigit(n)}`);
-      const day2 = (hour: number) => ({ eventTime: `2026-11-29T${String(hour).padStart(2, '0')}:00:00+08:00`, eventTimeZoneOffset: '+08:00' });
-      const pack = (pallet: string) => ({ type: 'AggregationEvent', ...day2(7), action: 'ADD', bizStep: 'packing', parentID: pallet, childQuantityList: [{ epcClass: LOT2, quantity: 500, uom: 'KGM' }], readPoint: { id: maker.sites[0]!.uri } });
-      const palletTo = (hour: number, pallet: string, to: typeof maker, bizStep: string) => ({
-        type: 'ObjectEvent', ...day2(hour), action: 'OBSERVE', bizStep, epcList: [pallet], readPoint: { id: (bizStep === 'shipping' ? maker : to).sites[0]!.uri },
-        sourceList: [{ type: 'owning_party', source: maker.uri }], destinationList: [{ type: 'owning_party', destination: to.uri }],
-      });
-      await capture(maker, [{ type: 'ObjectEvent', ...day2(6), action: 'ADD', bizStep: 'commissioning', ...kg(1000, LOT2), readPoint: { id: maker.sites[0]!.uri }, bizLocation: { id: maker.sites[0]!.uri } },
-        pack(P1), pack(P2), palletTo(8, P1, market, 'shipping'), palletTo(9, P2, canteen, 'shipping')]);
-      await capture(market, [palletTo(10, P1, market, 'receiving')]);
-      await capture(canteen, [palletTo(11, P2, canteen, 'receiving')]);
+      const lot2 = palletsOf('2026-11-29', maker, LOT2, 500);
+      await capture(maker, [lot2.commission(6, 1000), lot2.pack(7, P1), lot2.pack(7, P2), lot2.move(8, P1, market, 'shipping'), lot2.move(9, P2, canteen, 'shipping')]);
+      await capture(market, [lot2.move(10, P1, market, 'receiving')]);
+      await capture(canteen, [lot2.move(11, P2, canteen, 'receiving')]);
       const onPallets = (await t.inject({ method: 'GET', url: `/api/v1/public/scan?code=${encodeURIComponent(LOT2)}` })).json() as { timeline: Array<{ step: string; party: string }> };
       assert.deepEqual(onPallets.timeline.map((s) => `${s.step} ${s.party}`), ['commissioning 金盛肉联', 'packing 金盛肉联', 'packing 金盛肉联']);
 
@@ -555,17 +563,11 @@ for (const dialect of testDialects()) {
       const PIGS2 = `https://id.gs1.org/01/${gtin}/10/PIG1129`;
       const LOT3 = `https://id.gs1.org/01/${gtin}/10/ZR1130`;
       const [PP1, PP2] = ['06970123100000003', '06970123100000004'].map((n) => `https://id.gs1.org/00/${withCheckDigit(n)}`);
-      const day3 = (hour: number) => ({ eventTime: `2026-11-30T${String(hour).padStart(2, '0')}:00:00+08:00`, eventTimeZoneOffset: '+08:00' });
-      const pigPallet = (pallet: string) => ({ type: 'AggregationEvent', ...day3(2), action: 'ADD', bizStep: 'packing', parentID: pallet, childQuantityList: [{ epcClass: PIGS2, quantity: 1500, uom: 'KGM' }], readPoint: { id: farm.sites[0]!.uri } });
-      const move = (hour: number, pallet: string, to: typeof maker, bizStep: string) => ({
-        type: 'ObjectEvent', ...day3(hour), action: 'OBSERVE', bizStep, epcList: [pallet], readPoint: { id: (bizStep === 'shipping' ? farm : to).sites[0]!.uri },
-        sourceList: [{ type: 'owning_party', source: farm.uri }], destinationList: [{ type: 'owning_party', destination: to.uri }],
-      });
-      await capture(farm, [{ type: 'ObjectEvent', ...day3(1), action: 'ADD', bizStep: 'commissioning', ...kg(3000, PIGS2), readPoint: { id: farm.sites[0]!.uri }, bizLocation: { id: farm.sites[0]!.uri } },
-        pigPallet(PP1), pigPallet(PP2), move(3, PP1, maker, 'shipping'), move(4, PP2, otherSlaughterhouse, 'shipping')]);
-      await capture(otherSlaughterhouse, [move(5, PP2, otherSlaughterhouse, 'receiving')]);
-      await capture(maker, [move(6, PP1, maker, 'receiving'), {
-        type: 'TransformationEvent', ...day3(8), bizStep: 'killing', readPoint: { id: maker.sites[0]!.uri }, bizLocation: { id: maker.sites[0]!.uri },
+      const pigs2 = palletsOf('2026-11-30', farm, PIGS2, 1500);
+      await capture(farm, [pigs2.commission(1, 3000), pigs2.pack(2, PP1), pigs2.pack(2, PP2), pigs2.move(3, PP1, maker, 'shipping'), pigs2.move(4, PP2, otherSlaughterhouse, 'shipping')]);
+      await capture(otherSlaughterhouse, [pigs2.move(5, PP2, otherSlaughterhouse, 'receiving')]);
+      await capture(maker, [pigs2.move(6, PP1, maker, 'receiving'), {
+        type: 'TransformationEvent', ...pigs2.at(8), bizStep: 'killing', readPoint: { id: maker.sites[0]!.uri }, bizLocation: { id: maker.sites[0]!.uri },
         inputQuantityList: [{ epcClass: PIGS2, quantity: 1500, uom: 'KGM' }], outputQuantityList: [{ epcClass: LOT3, quantity: 1000, uom: 'KGM' }],
       }]);
       const fromPallets = (await t.inject({ method: 'GET', url: `/api/v1/public/scan?code=${encodeURIComponent(LOT3)}` })).json() as { timeline: Array<{ step: string; party: string }> };

@@ -52,7 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: overrides.logLevel ?? env.SUYUAN_LOG_LEVEL ?? 'warn',
     captureWorkers: overrides.captureWorkers ?? intFrom(env.SUYUAN_CAPTURE_WORKERS, defaultPrepareWorkers(), 'SUYUAN_CAPTURE_WORKERS'),
     trustProxy: overrides.trustProxy ?? trustedProxiesFrom(env.SUYUAN_TRUST_PROXY),
-    scanGatherMs: overrides.scanGatherMs ?? atMost(intFrom(env.SUYUAN_SCAN_GATHER_MS, 10, 'SUYUAN_SCAN_GATHER_MS'), 60_000, 'SUYUAN_SCAN_GATHER_MS'),
+    // A scan held longer than a minute is a counter that lags behind what it says.
+    scanGatherMs: overrides.scanGatherMs ?? intFrom(env.SUYUAN_SCAN_GATHER_MS, 10, 'SUYUAN_SCAN_GATHER_MS', 60_000),
   };
   return Object.freeze(config);
 }
@@ -65,16 +66,11 @@ function defaultPrepareWorkers(): number {
   return 0;
 }
 
-/** A setting with an upper bound: a scan held longer than a minute is a counter that lags behind what it says. */
-function atMost(n: number, max: number, name: string): number {
-  if (n > max) throw new Error(`${name} must be at most ${max}, found ${n}`);
-  return n;
-}
-
-function intFrom(raw: string | undefined, fallback: number, name: string): number {
+function intFrom(raw: string | undefined, fallback: number, name: string, max = Infinity): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, found "${raw}"`);
+  if (n > max) throw new Error(`${name} must be at most ${max}, found ${n}`);
   return n;
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Store } from './open-database.ts';
 
 /**
@@ -11,13 +12,13 @@ import type { Store } from './open-database.ts';
  *
  * What waits is also appended to a journal file beside the database (`suyuan.db-waiting-<kind>-<pid>`), emptied when
  * it is written: a process killed meanwhile loses nothing, and the next process to open the platform writes what a dead
- * process left (`recoverAbandoned`).
+ * process left (`recoverAbandoned`). A write() reaches the OS before the request is answered, so it survives the
+ * process, as SQLite's own commits in WAL mode with synchronous=NORMAL do. Killed between the commit of a batch and the
+ * emptying of its journal (a few microseconds), the batch would be written twice on recovery.
  *
  * With `gatherMs`, items wait (journaled) even when the connection is free, and those that came within that time are
  * written in one transaction: a commit costs more than the rows it writes, so the scan pages under load write one commit
- * for many scans instead of one each. A write() reaches the OS before the request is answered, so it survives the
- * process, as SQLite's own commits in WAL mode with synchronous=NORMAL do. Killed between the commit of a batch and the
- * emptying of its journal (a few microseconds), the batch would be written twice on recovery.
+ * for many scans instead of one each.
  */
 export class WaitingWrites<T, R> {
   private readonly waiting: T[] = [];
@@ -134,9 +135,8 @@ export class WaitingWrites<T, R> {
   private scheduleFlush(): void {
     if (this.flushing) return;
     let failed = false;
-    const gathered = this.gatherMs ? new Promise<void>((resolve) => setTimeout(resolve, this.gatherMs)) : Promise.resolve();
-    this.flushing = gathered
-      .then(() => this.store.writeTurn!.run(() => void this.writeWaiting()))
+    const turn = () => this.store.writeTurn!.run(() => void this.writeWaiting());
+    this.flushing = (this.gatherMs ? delay(this.gatherMs).then(turn) : turn())
       .catch((err: Error) => {
         failed = true;
         process.stderr.write(`suyuan: ${this.waiting.length} ${this.kind} write(s) waiting, kept in ${this.journalPath}: ${err.message}\n`);
